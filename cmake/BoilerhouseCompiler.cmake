@@ -1,0 +1,20 @@
+# Compiler settings shared by every target of the project.
+# bh_target_defaults(<target>) applies warnings (as errors with BH_WERROR) and the
+# project-wide definitions; sanitizers are applied globally when BH_SANITIZE is ON.
+
+if(BH_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+function(bh_target_defaults target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
+    -Wnon-virtual-dtor -Woverloaded-virtual -Wcast-qual -Wformat=2)
+  if(BH_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  target_compile_definitions(${target} PRIVATE
+    QT_NO_FOREACH
+    QT_NO_URL_CAST_FROM_STRING
+    QT_DISABLE_DEPRECATED_BEFORE=0x060400)
+endfunction()
