@@ -1,0 +1,29 @@
+#pragma once
+
+#include "protocol/event.h"
+
+#include <QByteArray>
+
+namespace bh::events {
+
+// One derived event, encoded once (PROTOCOL A.3) and shared by every client that gets it.
+// `event` keeps the fields the hub filters on (type, tenantId, workloadRef: PROTOCOL B.2);
+// `json` is the exact frame for part-A clients. `seq` is the event's position in the
+// server's event sequence (PROTOCOL B.1; 0 for synthetic replay events).
+struct EncodedEvent
+{
+    protocol::Event event;
+    QByteArray json;
+    quint64 seq = 0;
+
+    static EncodedEvent fromEvent(protocol::Event e, quint64 seq = 0)
+    {
+        EncodedEvent out;
+        out.json = protocol::encodeEvent(e);
+        out.event = std::move(e);
+        out.seq = seq;
+        return out;
+    }
+};
+
+} // namespace bh::events
