@@ -1,0 +1,5 @@
+#include "hub/hublogging.h"
+
+namespace bh::hub {
+Q_LOGGING_CATEGORY(lcWs, "bh.ws")
+} // namespace bh::hub

@@ -1,0 +1,550 @@
+#include "hub/wshub.h"
+
+#include "http/httprequest.h"
+#include "hub/hublogging.h"
+#include "hub/wsframe.h"
+#include "protocol/event.h"
+
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QMetaObject>
+#include <QPointer>
+#include <QTcpSocket>
+#include <QTimer>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include <vector>
+
+namespace bh::hub {
+
+namespace {
+constexpr auto SlowConsumerReason = "slow consumer";
+constexpr auto PingTimeoutReason = "ping timeout";
+
+std::size_t typeIndex(protocol::EventType type)
+{
+    return static_cast<std::size_t>(type);
+}
+
+// One event of the batch being collected: framed once for everyone; the B.1 variant with
+// "seq" is framed on first use.
+struct BatchItem
+{
+    events::EncodedEvent event;
+    QByteArray frame;
+    QByteArray seqFrame;
+};
+
+// Per-client state, kept small (the QWebSocket dominates the cost of a client).
+struct Client
+{
+    QWebSocket *ws = nullptr;
+    QTcpSocket *tcp = nullptr; // owned by ws; frames are written here directly
+    Filter filter;
+    bool includeSeq = false;
+    bool passAll = true; // no filter and no seq: gets the shared batch bytes
+    bool closing = false; // the hub closed it; it no longer gets events
+    bool gone = false; // disconnected, waiting to be reaped
+    bool awaitingPong = false;
+    qint64 queued = 0; // bytes the hub queued on tcp, in total
+    qint64 markTarget = -1; // write deadline: `queued` value that must have drained
+    qint64 markTimeMs = 0; // when the mark was set (hub clock)
+    qint64 extraAllowance = 0; // replay bytes allowed on top of the buffer cap
+};
+
+struct Pending
+{
+    ClientOptions options;
+};
+} // namespace
+
+class WsHub::Private
+{
+public:
+    Private(WsHub *q, HubConfig config)
+        : q(q)
+        , config(std::move(config))
+        , server(QStringLiteral("boilerhouse"), QWebSocketServer::NonSecureMode)
+    {
+        clock.start();
+    }
+
+    WsHub *q;
+    HubConfig config;
+    QWebSocketServer server;
+    ReplayProvider provider;
+    QElapsedTimer clock;
+    QTimer sweepTimer;
+    QTimer pingTimer;
+
+    QHash<QTcpSocket *, Pending> pending;
+    std::vector<Client *> clients;
+    int liveCount = 0; // clients neither closing nor gone
+    bool reapScheduled = false;
+
+    std::vector<BatchItem> batch;
+    QByteArray batchBytes; // every frame of the batch, shared by pass-all clients
+    std::array<quint64, HubStats::EventTypeCount> batchTypes {};
+    bool flushScheduled = false;
+    bool flushing = false;
+
+    HubStats stats;
+
+    void rejectHttp(QTcpSocket *socket, int status, const QByteArray &reason,
+                    const QString &message);
+    void onNewConnection();
+    void registerClient(QWebSocket *ws, QTcpSocket *tcp, const ClientOptions &options);
+    void onClientDisconnected(Client *c);
+    void reap();
+    void scheduleFlush();
+    void flush();
+    void writeTo(Client *c, const QByteArray &data);
+    void closeClient(Client *c, QWebSocketProtocol::CloseCode code, const QString &reason);
+    void closeSlow(Client *c, const char *why);
+    void sweep();
+    void pingAll();
+    void shutdown();
+};
+
+void WsHub::Private::rejectHttp(QTcpSocket *socket, int status, const QByteArray &reason,
+                                const QString &message)
+{
+    ++stats.rejected;
+    QByteArray body = "{\"error\":";
+    protocol::appendJsonString(body, message);
+    body += '}';
+    QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
+        + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+        + "\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n";
+    socket->setParent(q);
+    // Consume what was sent so far: closing with unread data would reset the connection
+    // before the client reads the answer.
+    socket->readAll();
+    QObject::connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+    QTimer::singleShot(config.closeGrace, socket, [socket] { socket->abort(); });
+    socket->write(head + body);
+    socket->disconnectFromHost();
+}
+
+void WsHub::Private::onNewConnection()
+{
+    while (QWebSocket *ws = server.nextPendingConnection()) {
+        // handleConnection() does not tell which socket completed: match the peer.
+        QTcpSocket *tcp = nullptr;
+        for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
+            if (it.key()->peerPort() == ws->peerPort()
+                && it.key()->peerAddress() == ws->peerAddress()) {
+                tcp = it.key();
+                break;
+            }
+        }
+        if (!tcp) {
+            qCWarning(lcWs) << "handshake completed for an unknown socket; closing";
+            ws->abort();
+            ws->deleteLater();
+            continue;
+        }
+        const ClientOptions options = pending.take(tcp).options;
+        registerClient(ws, tcp, options);
+    }
+}
+
+void WsHub::Private::registerClient(QWebSocket *ws, QTcpSocket *tcp, const ClientOptions &options)
+{
+    // The hub owns the socket from here: Qt's server would delete it on disconnect while
+    // the QWebSocket still uses it.
+    tcp->disconnect(&server);
+    tcp->disconnect(q);
+    ws->setParent(q);
+    tcp->setParent(ws);
+    ws->setMaxAllowedIncomingFrameSize(static_cast<quint64>(config.maxIncomingMessageBytes));
+    ws->setMaxAllowedIncomingMessageSize(static_cast<quint64>(config.maxIncomingMessageBytes));
+
+    // Events queued before this moment are part of the state the replay reflects: deliver
+    // them to the existing clients only.
+    flush();
+
+    auto *c = new Client;
+    c->ws = ws;
+    c->tcp = tcp;
+    c->filter = options.filter;
+    c->includeSeq = options.includeSeq;
+    c->passAll = options.filter.isPassAll() && !options.includeSeq;
+
+    QObject::connect(ws, &QWebSocket::disconnected, q, [this, c] { onClientDisconnected(c); });
+    QObject::connect(ws, &QWebSocket::pong, q, [c] { c->awaitingPong = false; });
+
+    const QList<events::EncodedEvent> replay = options.replay
+        ? options.replay()
+        : (provider ? provider() : QList<events::EncodedEvent> {});
+    QByteArray bytes;
+    quint64 frames = 0;
+    for (const auto &event : replay) {
+        if (!c->filter.matches(event.event))
+            continue;
+        if (c->includeSeq && event.seq > 0)
+            WsFrame::appendText(bytes, protocol::withSeq(event.json, event.seq));
+        else
+            WsFrame::appendText(bytes, event.json);
+        ++stats.sentByType[typeIndex(event.event.type)];
+        ++frames;
+    }
+    stats.replayEvents += frames;
+    stats.framesSent += frames;
+    stats.bytesSent += static_cast<quint64>(bytes.size());
+
+    clients.push_back(c);
+    ++liveCount;
+    ++stats.accepted;
+    if (!bytes.isEmpty()) {
+        c->extraAllowance = bytes.size();
+        writeTo(c, bytes);
+    }
+    qCDebug(lcWs) << "client connected" << ws->peerAddress() << ws->peerPort() << "replay" << frames
+                  << "clients" << liveCount;
+    if (!sweepTimer.isActive())
+        sweepTimer.start();
+    if (config.pingInterval.count() > 0 && !pingTimer.isActive())
+        pingTimer.start();
+    Q_EMIT q->clientConnected();
+}
+
+void WsHub::Private::onClientDisconnected(Client *c)
+{
+    if (c->gone)
+        return;
+    c->gone = true;
+    if (!c->closing)
+        --liveCount;
+    ++stats.disconnected;
+    if (c->ws->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData)
+        ++stats.oversizedCloses;
+    qCDebug(lcWs) << "client disconnected" << c->ws->closeCode() << c->ws->closeReason();
+    if (!reapScheduled) {
+        reapScheduled = true;
+        QMetaObject::invokeMethod(
+            q, [this] { reap(); }, Qt::QueuedConnection);
+    }
+    Q_EMIT q->clientDisconnected();
+}
+
+// Removes disconnected clients; never runs inside a loop over the clients.
+void WsHub::Private::reap()
+{
+    reapScheduled = false;
+    for (std::size_t i = 0; i < clients.size();) {
+        Client *c = clients[i];
+        if (!c->gone) {
+            ++i;
+            continue;
+        }
+        clients[i] = clients.back();
+        clients.pop_back();
+        c->ws->disconnect(q);
+        c->ws->deleteLater();
+        delete c;
+    }
+    if (clients.empty()) {
+        sweepTimer.stop();
+        pingTimer.stop();
+    }
+}
+
+void WsHub::Private::scheduleFlush()
+{
+    if (flushScheduled)
+        return;
+    flushScheduled = true;
+    QMetaObject::invokeMethod(
+        q, [this] { flush(); }, Qt::QueuedConnection);
+}
+
+void WsHub::Private::flush()
+{
+    flushScheduled = false;
+    if (batch.empty() || flushing)
+        return;
+    flushing = true;
+    std::vector<BatchItem> items;
+    items.swap(batch);
+    QByteArray all;
+    all.swap(batchBytes);
+    std::array<quint64, HubStats::EventTypeCount> types {};
+    types.swap(batchTypes);
+    ++stats.batchesFlushed;
+
+    const std::size_t count = clients.size(); // clients only grow at the end; none removed here
+    for (std::size_t i = 0; i < count; ++i) {
+        Client *c = clients[i];
+        if (c->closing || c->gone)
+            continue;
+        if (c->passAll) {
+            for (std::size_t t = 0; t < types.size(); ++t)
+                stats.sentByType[t] += types[t];
+            stats.framesSent += items.size();
+            stats.bytesSent += static_cast<quint64>(all.size());
+            writeTo(c, all);
+            continue;
+        }
+        QByteArray own;
+        for (auto &item : items) {
+            if (!c->filter.matches(item.event.event))
+                continue;
+            if (c->includeSeq) {
+                if (item.seqFrame.isEmpty())
+                    item.seqFrame =
+                        WsFrame::text(protocol::withSeq(item.event.json, item.event.seq));
+                own += item.seqFrame;
+            } else {
+                own += item.frame;
+            }
+            ++stats.sentByType[typeIndex(item.event.event.type)];
+            ++stats.framesSent;
+        }
+        if (!own.isEmpty()) {
+            stats.bytesSent += static_cast<quint64>(own.size());
+            writeTo(c, own);
+        }
+    }
+    flushing = false;
+    if (!batch.empty()) // broadcast() from a slot connected to our signals
+        scheduleFlush();
+}
+
+void WsHub::Private::writeTo(Client *c, const QByteArray &data)
+{
+    const qint64 pendingBytes = c->tcp->bytesToWrite();
+    if (pendingBytes + data.size() > config.maxClientBufferBytes + c->extraAllowance) {
+        closeSlow(c, "outgoing buffer full");
+        return;
+    }
+    c->tcp->write(data);
+    c->queued += data.size();
+    c->tcp->flush();
+    if (c->markTarget < 0 && c->tcp->bytesToWrite() > 0) {
+        c->markTarget = c->queued;
+        c->markTimeMs = clock.elapsed();
+    }
+}
+
+void WsHub::Private::closeClient(Client *c, QWebSocketProtocol::CloseCode code,
+                                 const QString &reason)
+{
+    if (c->closing || c->gone)
+        return;
+    c->closing = true;
+    --liveCount;
+    QWebSocket *ws = c->ws;
+    // The close frame goes behind whatever is queued; a peer that does not take it within
+    // the grace period is cut off.
+    QTimer::singleShot(config.closeGrace, ws, [ws] { ws->abort(); });
+    ws->close(code, reason); // may emit disconnected() synchronously: c is not used after
+}
+
+void WsHub::Private::closeSlow(Client *c, const char *why)
+{
+    if (c->closing || c->gone)
+        return;
+    ++stats.slowConsumerCloses;
+    qCInfo(lcWs) << "closing slow consumer" << c->ws->peerAddress() << c->ws->peerPort() << why
+                 << "pending bytes" << c->tcp->bytesToWrite();
+    closeClient(c, QWebSocketProtocol::CloseCodePolicyViolated,
+                QString::fromLatin1(SlowConsumerReason));
+    Q_EMIT q->slowConsumerClosed();
+}
+
+void WsHub::Private::sweep()
+{
+    const qint64 now = clock.elapsed();
+    const qint64 deadline = config.writeDeadline.count();
+    const std::size_t count = clients.size();
+    for (std::size_t i = 0; i < count; ++i) {
+        Client *c = clients[i];
+        if (c->closing || c->gone)
+            continue;
+        const qint64 pendingBytes = c->tcp->bytesToWrite();
+        if (c->extraAllowance > 0 && pendingBytes <= config.maxClientBufferBytes)
+            c->extraAllowance = 0;
+        if (c->markTarget < 0)
+            continue;
+        const qint64 drained = c->queued - pendingBytes;
+        if (drained >= c->markTarget) {
+            // Everything queued before the mark has left; start timing what is queued now.
+            if (pendingBytes > 0) {
+                c->markTarget = c->queued;
+                c->markTimeMs = now;
+            } else {
+                c->markTarget = -1;
+            }
+        } else if (now - c->markTimeMs >= deadline) {
+            closeSlow(c, "write deadline");
+        }
+    }
+}
+
+void WsHub::Private::pingAll()
+{
+    const std::size_t count = clients.size();
+    for (std::size_t i = 0; i < count; ++i) {
+        Client *c = clients[i];
+        if (c->closing || c->gone)
+            continue;
+        if (c->awaitingPong) {
+            ++stats.pingTimeouts;
+            qCInfo(lcWs) << "closing client without pong" << c->ws->peerAddress()
+                         << c->ws->peerPort();
+            closeClient(c, QWebSocketProtocol::CloseCodePolicyViolated,
+                        QString::fromLatin1(PingTimeoutReason));
+            continue;
+        }
+        c->awaitingPong = true;
+        c->ws->ping();
+    }
+}
+
+void WsHub::Private::shutdown()
+{
+    sweepTimer.stop();
+    pingTimer.stop();
+    for (Client *c : clients) {
+        c->ws->disconnect(q);
+        delete c->ws; // sends 1001 if still connected; owns its socket
+        delete c;
+    }
+    clients.clear();
+    const auto sockets = pending.keys();
+    pending.clear();
+    for (QTcpSocket *socket : sockets) {
+        socket->disconnect(q);
+        socket->disconnect(&server);
+        delete socket;
+    }
+}
+
+WsHub::WsHub(HubConfig config, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this, std::move(config)))
+{
+    connect(&d->server, &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
+    d->sweepTimer.setInterval(d->config.sweepInterval);
+    connect(&d->sweepTimer, &QTimer::timeout, this, [this] { d->sweep(); });
+    if (d->config.pingInterval.count() > 0) {
+        d->pingTimer.setInterval(d->config.pingInterval);
+        connect(&d->pingTimer, &QTimer::timeout, this, [this] { d->pingAll(); });
+    }
+}
+
+WsHub::~WsHub()
+{
+    d->shutdown();
+}
+
+const HubConfig &WsHub::config() const
+{
+    return d->config;
+}
+
+void WsHub::setReplayProvider(ReplayProvider provider)
+{
+    d->provider = std::move(provider);
+}
+
+void WsHub::accept(QTcpSocket *socket, const http::Request &request)
+{
+    if (!socket)
+        return;
+    QString error;
+    const auto filter = Filter::fromQuery(request.query(), &error);
+    if (!filter) {
+        d->rejectHttp(socket, 400, "Bad Request", error);
+        return;
+    }
+    ClientOptions options;
+    options.filter = *filter;
+    accept(socket, options);
+}
+
+void WsHub::accept(QTcpSocket *socket, const ClientOptions &options)
+{
+    if (!socket)
+        return;
+    if (!canAccept()) {
+        d->rejectHttp(socket, 503, "Service Unavailable",
+                      QStringLiteral("too many WebSocket clients"));
+        return;
+    }
+    socket->setParent(this);
+    d->pending.insert(socket, Pending { options });
+    connect(socket, &QAbstractSocket::disconnected, this, [this, socket] {
+        // Handshake refused by QWebSocketServer (it answered 400 and closed) or peer gone;
+        // Qt's server deletes the socket.
+        if (d->pending.remove(socket))
+            ++d->stats.rejected;
+    });
+    connect(socket, &QObject::destroyed, this, [this, socket] { d->pending.remove(socket); });
+    QTimer::singleShot(d->config.handshakeTimeout, socket, [this, socket] {
+        if (!d->pending.contains(socket))
+            return;
+        d->pending.remove(socket);
+        ++d->stats.handshakeTimeouts;
+        qCInfo(lcWs) << "handshake timeout" << socket->peerAddress() << socket->peerPort();
+        socket->abort();
+    });
+    d->server.handleConnection(socket);
+}
+
+void WsHub::broadcast(const events::EncodedEvent &event)
+{
+    ++d->stats.eventsBroadcast;
+    if (d->liveCount == 0)
+        return; // nobody to send to; a client connecting later gets the state as replay
+    BatchItem item;
+    item.event = event;
+    item.frame = WsFrame::text(event.json);
+    d->batchBytes += item.frame;
+    ++d->batchTypes[typeIndex(event.event.type)];
+    d->batch.push_back(std::move(item));
+    if (d->batchBytes.size() >= d->config.maxBatchBytes)
+        d->flush();
+    else
+        d->scheduleFlush();
+}
+
+void WsHub::flush()
+{
+    d->flush();
+}
+
+bool WsHub::canAccept() const
+{
+    return static_cast<qsizetype>(d->clients.size()) + d->pending.size() < d->config.maxClients;
+}
+
+int WsHub::clientCount() const
+{
+    return d->liveCount;
+}
+
+void WsHub::closeAll(QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    d->flush();
+    const auto sockets = d->pending.keys();
+    for (QTcpSocket *socket : sockets) {
+        d->pending.remove(socket);
+        socket->abort();
+    }
+    const std::size_t count = d->clients.size();
+    for (std::size_t i = 0; i < count; ++i)
+        d->closeClient(d->clients[i], code, reason);
+}
+
+HubStats WsHub::stats() const
+{
+    HubStats s = d->stats;
+    s.connected = d->liveCount;
+    s.handshaking = static_cast<int>(d->pending.size());
+    return s;
+}
+
+} // namespace bh::hub
