@@ -24,6 +24,7 @@ struct ExecConfig
     QStringList args;
     QList<QPair<QString, QString>> env;
     QString workingDirectory; // the kubeconfig's folder (relative commands resolve here)
+    QByteArray execInfo;      // KUBERNETES_EXEC_INFO (ExecCredential spec, cluster if asked)
     QString origin;           // "kubeconfig /x/config: users[0].user.exec" (for errors)
 };
 
@@ -53,6 +54,7 @@ struct ClusterConfig
     QSslConfiguration tls;             // CA (if any), client certificate/key, verify mode
     bool insecureSkipTlsVerify = false;
     QString tlsServerName;             // verify (and SNI) name, if different from the host
+    QUrl proxyUrl;                     // http(s):// or socks5:// proxy (clusters[].cluster.proxy-url)
     Credentials credentials;
     QString namespace_;                // from the context or the in-cluster namespace file
     QString source;                    // "kubeconfig /path[:/path2]" or "in-cluster" (for logs)

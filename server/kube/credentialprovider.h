@@ -3,7 +3,10 @@
 #include "kube/clusterconfig.h"
 
 #include <QDateTime>
+#include <QList>
 #include <QObject>
+#include <QPair>
+#include <QPointer>
 #include <QSslCertificate>
 #include <QSslKey>
 
@@ -12,6 +15,7 @@
 
 QT_BEGIN_NAMESPACE
 class QProcess;
+class QTimer;
 QT_END_NAMESPACE
 
 namespace bh::kube {
@@ -37,6 +41,8 @@ public:
     static constexpr qint64 MaxExecOutputBytes = 1024 * 1024;
     // Largest token file accepted.
     static constexpr qint64 MaxTokenFileBytes = 64 * 1024;
+    // An exec credential is renewed this long before its expirationTimestamp.
+    static constexpr std::chrono::milliseconds ExpirySkew{10'000};
 
     enum class Error { None, TokenFileUnreadable, ExecFailed, ExecInvalidOutput, ExecTimeout };
     Q_ENUM(Error)
@@ -75,6 +81,9 @@ private:
     bool m_execValid = false;
     QDateTime m_execExpiry;
     QProcess *m_process = nullptr;
+    QTimer *m_execTimer = nullptr;
+    QByteArray m_stdout;
+    QByteArray m_stderr;
     QList<QPair<QPointer<QObject>, Callback>> m_waiters;
     Error m_lastError = Error::None;
     int m_execRuns = 0;

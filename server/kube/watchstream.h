@@ -18,7 +18,7 @@ namespace bh::kube {
 class KubeClient;
 
 // One watch request (?watch=true...). Frames the chunked body into lines, decodes each
-// {"type":T,"object":{...}} and emits event(); an ERROR event ends the stream (410 ->
+// {"type":T,"object":{...}} and emits eventReceived(); an ERROR event ends the stream (410 ->
 // End::Gone). Emits ended() exactly once; the receiver owns the stream (deleteLater()).
 // The idle timeout (QNetworkRequest::setTransferTimeout, an idle timer in Qt 6.4) ends a
 // stream that delivered no bytes for that long with End::IdleTimeout.
@@ -54,7 +54,7 @@ public:
 
 Q_SIGNALS:
     // type is ADDED, MODIFIED, DELETED or BOOKMARK.
-    void event(const QString &type, const QJsonObject &object);
+    void eventReceived(const QString &type, const QJsonObject &object);
     void ended(bh::kube::WatchStream::End end);
 
 private:
