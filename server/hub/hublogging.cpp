@@ -1,5 +1,5 @@
 #include "hub/hublogging.h"
 
 namespace bh::hub {
-Q_LOGGING_CATEGORY(lcWs, "bh.ws")
+Q_LOGGING_CATEGORY(lcWs, "bh.ws", QtInfoMsg)
 } // namespace bh::hub
