@@ -216,7 +216,7 @@ void CredentialProvider::onExecFinished()
                 m_execExpiry = expiresAt.toUTC();
                 qCInfo(lcKube, "exec credential plugin %s: credential valid until %s",
                        qPrintable(exec.command),
-                       expiresAt.isValid() ? qPrintable(expiresAt.toString(Qt::ISODate)) : "revoked");
+                       expiresAt.isValid() ? qPrintable(expiresAt.toString(Qt::ISODate)) : "the server rejects it");
             }
         }
     }
