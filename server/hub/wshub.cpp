@@ -409,7 +409,11 @@ void WsHub::Private::shutdown()
     pingTimer.stop();
     for (Client *c : clients) {
         c->ws->disconnect(q);
-        delete c->ws; // sends 1001 if still connected; owns its socket
+        // Close explicitly: QWebSocket's destructor would send 1001 itself but leaks the
+        // close reason doing so (Qt 6.4, seen by LeakSanitizer).
+        if (c->ws->state() == QAbstractSocket::ConnectedState)
+            c->ws->close(QWebSocketProtocol::CloseCodeGoingAway);
+        delete c->ws; // owns its socket
         delete c;
     }
     clients.clear();

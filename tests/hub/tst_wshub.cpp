@@ -66,6 +66,13 @@ public:
             closeReason = ws.closeReason();
         });
     }
+    ~WsCollector() override
+    {
+        // QWebSocket's destructor closing a connected socket leaks its close reason in Qt
+        // 6.4 (LeakSanitizer); leave without the closing handshake.
+        if (ws.state() != QAbstractSocket::UnconnectedState)
+            ws.abort();
+    }
     void open(quint16 port, const QString &pathAndQuery = QStringLiteral("/ws"))
     {
         ws.open(QUrl(QStringLiteral("ws://127.0.0.1:%1%2").arg(port).arg(pathAndQuery)));
@@ -305,6 +312,8 @@ void tst_WsHub::incomingMessagesAreDiscardedUpToTheLimit()
     client.ws.setOutgoingFrameSize(quint64(frameSize));
     client.open(server.serverPort());
     QTRY_COMPARE_WITH_TIMEOUT(hub.clientCount(), 1, kTimeout);
+    // The client may not have read the 101 yet; before that it cannot send.
+    QTRY_COMPARE_WITH_TIMEOUT(client.ws.state(), QAbstractSocket::ConnectedState, kTimeout);
 
     client.ws.sendTextMessage(QString(size, QLatin1Char('a')));
     if (closed) {
