@@ -31,7 +31,7 @@ QUrl ClientConfig::streamUrl(const std::optional<QString> &since) const
     if (since) {
         QUrlQuery query;
         query.addQueryItem(QStringLiteral("since"),
-                           QString::fromLatin1(QUrl::toPercentEncoding(*since)));
+                           QString::fromLatin1(QUrl::toPercentEncoding(*since, ":")));
         url.setQuery(query);
     }
     return url;

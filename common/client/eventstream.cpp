@@ -99,6 +99,8 @@ void EventStream::onDisconnected()
     if (!m_socket)
         return;
     int code = kCloseAbnormal;
+    if (m_errorText.isEmpty() && m_socket->error() != QAbstractSocket::UnknownSocketError)
+        m_errorText = m_socket->errorString();
     QString reason = m_errorText;
     if (m_closing) {
         code = kCloseNormal;
@@ -126,14 +128,13 @@ void EventStream::onError(QAbstractSocket::SocketError error)
     if (m_errorText.isEmpty())
         m_errorText = m_socket->errorString();
     qCDebug(lcClient) << "stream error" << error << m_errorText;
-    // Qt emits disconnected() after errors on an open socket, but not always for a failed
-    // handshake (e.g. an HTTP 401/404 answer): finish here when the socket is already down.
-    if (m_socket->state() == QAbstractSocket::UnconnectedState) {
-        QWebSocket *socket = m_socket;
-        QTimer::singleShot(0, this, [this, socket] {
-            if (m_socket == socket)
-                onDisconnected();
-        });
+    // During the handshake every error is final (refused, HTTP 401/403/404 instead of 101,
+    // TLS): Qt may leave the TCP connection open, so end it here. An open stream reports
+    // disconnected() after its error.
+    if (!m_connected) {
+        m_socket->abort();
+        if (m_socket)
+            finishClose(kCloseAbnormal, m_errorText);
     }
 }
 
@@ -164,9 +165,10 @@ void EventStream::onBinaryMessage(const QByteArray &message)
     Q_EMIT frameError(QStringLiteral("unexpected binary frame of %1 bytes").arg(message.size()));
 }
 
-void EventStream::onPong()
+void EventStream::onPong(quint64 elapsedTime)
 {
     m_heardFromPeer = true;
+    Q_EMIT pong(qint64(elapsedTime));
 }
 
 void EventStream::onPingTimer()

@@ -50,6 +50,8 @@ Q_SIGNALS:
     void event(const bh::protocol::Event &event, const QDateTime &receivedAt);
     void resync(const QString &reason);
     void frameError(const QString &message);
+    // A keepalive pong arrived; rttMs = round trip of the ping.
+    void pong(qint64 rttMs);
     void closed(int code, const QString &reason);
 
 private:
@@ -58,7 +60,7 @@ private:
     void onError(QAbstractSocket::SocketError error);
     void onTextMessage(const QString &message);
     void onBinaryMessage(const QByteArray &message);
-    void onPong();
+    void onPong(quint64 elapsedTime);
     void onPingTimer();
     void onHandshakeTimeout();
     void finishClose(int code, const QString &reason);
