@@ -58,13 +58,13 @@ bool ClientProcess::start()
     }
     m_process.setProcessEnvironment(m_env);
     m_process.setWorkingDirectory(m_home.path());
-    QStringList args{QStringLiteral("--kill-after=%1").arg(KillGrace.count()),
-                     QString::number(m_limit.count()), m_program};
+    QStringList args { QStringLiteral("--kill-after=%1").arg(KillGrace.count()),
+                       QString::number(m_limit.count()), m_program };
     args += m_args;
     m_process.start(m_timeoutTool, args);
     if (!m_process.waitForStarted(int(ReapMargin.count()))) {
         m_error = QStringLiteral("cannot start ") + commandLine() + QStringLiteral(": ")
-                + m_process.errorString();
+            + m_process.errorString();
         return false;
     }
     return true;
@@ -74,8 +74,8 @@ bool ClientProcess::finish()
 {
     if (m_process.state() != QProcess::NotRunning) {
         QSignalSpy spy(this, &ClientProcess::finished);
-        const auto total = std::chrono::duration_cast<std::chrono::milliseconds>(m_limit + KillGrace)
-                + ReapMargin;
+        const auto total =
+            std::chrono::duration_cast<std::chrono::milliseconds>(m_limit + KillGrace) + ReapMargin;
         if (!spy.wait(int(total.count()))) {
             m_error = QStringLiteral("did not finish: ") + commandLine();
             return false;
@@ -111,15 +111,14 @@ QList<QByteArray> ClientProcess::outLines() const
 
 QString ClientProcess::commandLine() const
 {
-    return (QStringList{m_program} + m_args).join(QLatin1Char(' '));
+    return (QStringList { m_program } + m_args).join(QLatin1Char(' '));
 }
 
 QByteArray ClientProcess::describe() const
 {
     return "command: " + commandLine().toUtf8() + "\nexit: " + QByteArray::number(exitCode())
-            + (m_error.isEmpty() ? QByteArray() : "\nerror: " + m_error.toUtf8())
-            + "\n--- stdout ---\n" + m_out.right(6000) + "\n--- stderr ---\n"
-            + m_err.right(6000);
+        + (m_error.isEmpty() ? QByteArray() : "\nerror: " + m_error.toUtf8()) + "\n--- stdout ---\n"
+        + m_out.right(6000) + "\n--- stderr ---\n" + m_err.right(6000);
 }
 
 } // namespace bh::conformance

@@ -18,10 +18,10 @@ class ClientProcess : public QObject
     Q_OBJECT
 public:
     // Hard limit of one client run (enforced by `timeout`, then SIGKILL after KillGrace).
-    static constexpr std::chrono::seconds DefaultTimeLimit{60};
-    static constexpr std::chrono::seconds KillGrace{5};
+    static constexpr std::chrono::seconds DefaultTimeLimit { 60 };
+    static constexpr std::chrono::seconds KillGrace { 5 };
     // How long finish() waits beyond the time limit for the process to be reaped.
-    static constexpr std::chrono::milliseconds ReapMargin{10'000};
+    static constexpr std::chrono::milliseconds ReapMargin { 10'000 };
 
     ClientProcess(const QString &timeoutTool, const QString &program, const QStringList &args,
                   QObject *parent = nullptr);
@@ -31,8 +31,8 @@ public:
     void setEnv(const QString &name, const QString &value);
     QString home() const { return m_home.path(); }
 
-    bool start();                 // false (with errorText()) when it cannot start
-    bool finish();                // waits for the exit; false on a time-out or crash
+    bool start(); // false (with errorText()) when it cannot start
+    bool finish(); // waits for the exit; false on a time-out or crash
     void writeLine(const QByteArray &line);
     void closeInput();
 
@@ -41,7 +41,7 @@ public:
     bool timedOut() const { return m_process.exitCode() == 124 || m_process.exitCode() == 137; }
     QByteArray stdOut() const { return m_out; }
     QByteArray stdErr() const { return m_err; }
-    QList<QByteArray> outLines() const;   // complete stdout lines, without '\n'
+    QList<QByteArray> outLines() const; // complete stdout lines, without '\n'
     QString errorText() const { return m_error; }
     QString commandLine() const;
     // Everything a failing check should print.

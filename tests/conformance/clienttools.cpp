@@ -18,12 +18,13 @@ ClientTools ClientTools::locate()
 {
     ClientTools t;
     const QString dir = qEnvironmentVariableIsSet("BH_CONFORMANCE_DIR")
-            ? qEnvironmentVariable("BH_CONFORMANCE_DIR")
-            : QString::fromLatin1(DefaultDir);
+        ? qEnvironmentVariable("BH_CONFORMANCE_DIR")
+        : QString::fromLatin1(DefaultDir);
     t.kubectl120 = executable(dir + QStringLiteral("/bin/kubectl-1.20"));
     t.kubectl133 = executable(dir + QStringLiteral("/bin/kubectl-1.33"));
     const QString modules = dir + QStringLiteral("/node");
-    if (QFileInfo::exists(modules + QStringLiteral("/node_modules/@kubernetes/client-node/package.json")))
+    if (QFileInfo::exists(modules
+                          + QStringLiteral("/node_modules/@kubernetes/client-node/package.json")))
         t.nodeModules = modules;
     t.node = QStandardPaths::findExecutable(QStringLiteral("node"));
     t.python = executable(QStringLiteral("/usr/bin/python3"));

@@ -12,15 +12,15 @@ struct ClientTools
 {
     static constexpr const char *DefaultDir = "/var/cache/boilerhouse-conformance";
 
-    QString kubectl120;   // Debian kubernetes-client 1.20.2, extracted with dpkg -x
-    QString kubectl133;   // fixed-version kubectl.1.33 of the gcloud `kubectl` package
-    QString nodeModules;  // folder holding node_modules/@kubernetes/client-node (1.4.0)
-    QString node;         // nodejs
-    QString python;       // /usr/bin/python3 (sees python3-kubernetes)
+    QString kubectl120; // Debian kubernetes-client 1.20.2, extracted with dpkg -x
+    QString kubectl133; // fixed-version kubectl.1.33 of the gcloud `kubectl` package
+    QString nodeModules; // folder holding node_modules/@kubernetes/client-node (1.4.0)
+    QString node; // nodejs
+    QString python; // /usr/bin/python3 (sees python3-kubernetes)
     QString openssl;
     QString curl;
-    QString timeout;      // coreutils timeout: every client runs under it
-    QString scriptsDir;   // tests/conformance (python/node scripts)
+    QString timeout; // coreutils timeout: every client runs under it
+    QString scriptsDir; // tests/conformance (python/node scripts)
 
     static ClientTools locate();
     // One line per missing or unusable tool; empty when everything is present.

@@ -4,8 +4,7 @@ namespace bh::conformance {
 
 ConformanceFixture::ConformanceFixture(QObject *parent)
     : QObject(parent)
-{
-}
+{ }
 
 QString ConformanceFixture::initOnce()
 {
@@ -13,7 +12,7 @@ QString ConformanceFixture::initOnce()
     const QStringList missing = m_tools.missing();
     if (!missing.isEmpty())
         return QStringLiteral("MISSING CLIENTS (a failure, not a skip): ")
-                + missing.join(QStringLiteral("; "));
+            + missing.join(QStringLiteral("; "));
     if (SimulatorProcess::programFromEnvironment().isEmpty())
         return QStringLiteral("BH_KUBESIM is not set");
     if (!m_tls.generate(m_tools.openssl, QString::fromLatin1(Token)))
@@ -80,8 +79,9 @@ std::unique_ptr<ClientProcess> ConformanceFixture::kubectl(const QString &versio
                                                            const QString &kubeconfig)
 {
     auto p = std::make_unique<ClientProcess>(m_tools.timeout, m_tools.kubectl(version),
-                                             args + QStringList{QStringLiteral("-v=6")});
-    p->setEnv(QStringLiteral("KUBECONFIG"), kubeconfig.isEmpty() ? kubeconfigFor(version) : kubeconfig);
+                                             args + QStringList { QStringLiteral("-v=6") });
+    p->setEnv(QStringLiteral("KUBECONFIG"),
+              kubeconfig.isEmpty() ? kubeconfigFor(version) : kubeconfig);
     return p;
 }
 

@@ -68,22 +68,22 @@ private:
 
 // Waits (processing events, no sleep) until `cond` holds or EventTimeoutMs passed; on a
 // time-out the test fails with `what` and the fixture's diagnostics (request log, output).
-#define BH_WAIT_OR_FAIL(fixture, cond, what, extra)                                            \
-    do {                                                                                       \
-        if (!QTest::qWaitFor([&]() { return bool(cond); },                                    \
-                             bh::conformance::ConformanceFixture::EventTimeoutMs)) {           \
-            const QByteArray bhMessage = QByteArray("timed out waiting for: ") + (what)       \
-                    + "\n" + (extra) + "\n" + (fixture).diagnostics();                         \
-            QFAIL(bhMessage.constData());                                                      \
-        }                                                                                      \
+#define BH_WAIT_OR_FAIL(fixture, cond, what, extra)                                                \
+    do {                                                                                           \
+        if (!QTest::qWaitFor([&]() { return bool(cond); },                                         \
+                             bh::conformance::ConformanceFixture::EventTimeoutMs)) {               \
+            const QByteArray bhMessage = QByteArray("timed out waiting for: ") + (what) + "\n"     \
+                + (extra) + "\n" + (fixture).diagnostics();                                        \
+            QFAIL(bhMessage.constData());                                                          \
+        }                                                                                          \
     } while (false)
 
 // Fails with diagnostics unless `cond` holds.
-#define BH_CHECK(fixture, cond, extra)                                                         \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            const QByteArray bhMessage = QByteArray("check failed: " #cond "\n") + (extra)    \
-                    + "\n" + (fixture).diagnostics();                                          \
-            QFAIL(bhMessage.constData());                                                      \
-        }                                                                                      \
+#define BH_CHECK(fixture, cond, extra)                                                             \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            const QByteArray bhMessage = QByteArray("check failed: " #cond "\n") + (extra) + "\n"  \
+                + (fixture).diagnostics();                                                         \
+            QFAIL(bhMessage.constData());                                                          \
+        }                                                                                          \
     } while (false)

@@ -9,8 +9,7 @@
 
 namespace bh::conformance {
 
-KubeApi::KubeApi(const QUrl &base, const QString &token, const QString &caCertPath,
-                 QObject *parent)
+KubeApi::KubeApi(const QUrl &base, const QString &token, const QString &caCertPath, QObject *parent)
     : QObject(parent)
     , m_base(base)
     , m_token(token.toUtf8())
@@ -22,27 +21,30 @@ KubeApi::KubeApi(const QUrl &base, const QString &token, const QString &caCertPa
 
 QJsonObject KubeApi::pod(const QString &name, const QJsonObject &labels)
 {
-    return QJsonObject{
-            {QStringLiteral("apiVersion"), QStringLiteral("v1")},
-            {QStringLiteral("kind"), QStringLiteral("Pod")},
-            {QStringLiteral("metadata"),
-             QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("labels"), labels}}},
-            {QStringLiteral("spec"),
-             QJsonObject{{QStringLiteral("containers"),
-                          QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("main")},
-                                                 {QStringLiteral("image"), QStringLiteral("busybox")}}}}}}};
+    return QJsonObject {
+        { QStringLiteral("apiVersion"), QStringLiteral("v1") },
+        { QStringLiteral("kind"), QStringLiteral("Pod") },
+        { QStringLiteral("metadata"),
+          QJsonObject { { QStringLiteral("name"), name }, { QStringLiteral("labels"), labels } } },
+        { QStringLiteral("spec"),
+          QJsonObject { { QStringLiteral("containers"),
+                          QJsonArray { QJsonObject {
+                              { QStringLiteral("name"), QStringLiteral("main") },
+                              { QStringLiteral("image"), QStringLiteral("busybox") } } } } } }
+    };
 }
 
 QJsonObject KubeApi::claim(const QString &name, const QJsonObject &labels)
 {
-    return QJsonObject{
-            {QStringLiteral("apiVersion"), QStringLiteral("boilerhouse.dev/v1alpha1")},
-            {QStringLiteral("kind"), QStringLiteral("BoilerhouseClaim")},
-            {QStringLiteral("metadata"),
-             QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("labels"), labels}}},
-            {QStringLiteral("spec"),
-             QJsonObject{{QStringLiteral("tenantId"), QStringLiteral("alice")},
-                         {QStringLiteral("workloadRef"), QStringLiteral("agent")}}}};
+    return QJsonObject {
+        { QStringLiteral("apiVersion"), QStringLiteral("boilerhouse.dev/v1alpha1") },
+        { QStringLiteral("kind"), QStringLiteral("BoilerhouseClaim") },
+        { QStringLiteral("metadata"),
+          QJsonObject { { QStringLiteral("name"), name }, { QStringLiteral("labels"), labels } } },
+        { QStringLiteral("spec"),
+          QJsonObject { { QStringLiteral("tenantId"), QStringLiteral("alice") },
+                        { QStringLiteral("workloadRef"), QStringLiteral("agent") } } }
+    };
 }
 
 ApiReply KubeApi::send(const QByteArray &method, const QString &pathAndQuery,
@@ -76,7 +78,7 @@ ApiReply KubeApi::send(const QByteArray &method, const QString &pathAndQuery,
     reply->deleteLater();
     if (!result.ok())
         m_lastError = QString::fromUtf8(method) + QLatin1Char(' ') + pathAndQuery
-                + QStringLiteral(": ") + QString::fromUtf8(result.describe());
+            + QStringLiteral(": ") + QString::fromUtf8(result.describe());
     return result;
 }
 
@@ -116,7 +118,8 @@ int KubeApi::openWatches(const QString &resource)
     const ApiReply reply = get(QStringLiteral("/_sim/stats"));
     if (!reply.ok())
         return -1;
-    const QJsonValue watches = reply.json().value(QStringLiteral("openWatches")).toObject().value(resource);
+    const QJsonValue watches =
+        reply.json().value(QStringLiteral("watches")).toObject().value(resource);
     if (watches.isArray())
         return int(watches.toArray().size());
     if (watches.isDouble())

@@ -14,9 +14,9 @@ namespace bh::conformance {
 // Result of one harness request.
 struct ApiReply
 {
-    int status = 0;           // HTTP status; 0 when no response arrived
+    int status = 0; // HTTP status; 0 when no response arrived
     QByteArray body;
-    QString error;            // transport error text, if any
+    QString error; // transport error text, if any
     QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
     bool ok() const { return status >= 200 && status < 300; }
     QByteArray describe() const
@@ -38,10 +38,14 @@ public:
     KubeApi(const QUrl &base, const QString &token, const QString &caCertPath,
             QObject *parent = nullptr);
 
-    static QString podsPath(const QString &ns) { return QStringLiteral("/api/v1/namespaces/%1/pods").arg(ns); }
+    static QString podsPath(const QString &ns)
+    {
+        return QStringLiteral("/api/v1/namespaces/%1/pods").arg(ns);
+    }
     static QString claimsPath(const QString &ns)
     {
-        return QStringLiteral("/apis/boilerhouse.dev/v1alpha1/namespaces/%1/boilerhouseclaims").arg(ns);
+        return QStringLiteral("/apis/boilerhouse.dev/v1alpha1/namespaces/%1/boilerhouseclaims")
+            .arg(ns);
     }
     static QJsonObject pod(const QString &name, const QJsonObject &labels);
     static QJsonObject claim(const QString &name, const QJsonObject &labels);

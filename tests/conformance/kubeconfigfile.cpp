@@ -29,20 +29,20 @@ bool KubeconfigFile::write(const KubeconfigOptions &o)
                             "clusters:\n"
                             "- name: sim\n"
                             "  cluster:\n"
-            + cluster
-            + "users:\n"
-              "- name: tester\n"
-              "  user:\n"
-            + user
-            + "contexts:\n"
-              "- name: sim\n"
-              "  context:\n"
-              "    cluster: sim\n"
-              "    user: tester\n"
-              "    namespace: "
-            + o.namespaceName.toUtf8()
-            + "\n"
-              "current-context: sim\n";
+        + cluster
+        + "users:\n"
+          "- name: tester\n"
+          "  user:\n"
+        + user
+        + "contexts:\n"
+          "- name: sim\n"
+          "  context:\n"
+          "    cluster: sim\n"
+          "    user: tester\n"
+          "    namespace: "
+        + o.namespaceName.toUtf8()
+        + "\n"
+          "current-context: sim\n";
     QFile f(path());
     if (!m_dir.isValid() || !f.open(QIODevice::WriteOnly) || f.write(text) != text.size()) {
         m_error = QStringLiteral("cannot write ") + path();

@@ -11,13 +11,13 @@ struct KubeconfigOptions
     enum class CaMode { Data, File, None };
     enum class TokenMode { Inline, File, None };
 
-    QString server;          // https://127.0.0.1:PORT
+    QString server; // https://127.0.0.1:PORT
     QString namespaceName = QStringLiteral("demo");
     CaMode caMode = CaMode::Data;
-    QString caCertPath;      // read for Data, referenced for File
+    QString caCertPath; // read for Data, referenced for File
     TokenMode tokenMode = TokenMode::Inline;
-    QString token;           // for Inline
-    QString tokenFilePath;   // for File
+    QString token; // for Inline
+    QString tokenFilePath; // for File
 };
 
 // A kubeconfig file written to its own temporary folder.

@@ -8,11 +8,12 @@ namespace bh::conformance {
 QList<KubectlRequest> KubectlTrace::parse(const QByteArray &stderrText)
 {
     // 1.20: round_trippers.go:445] GET https://… 200 OK in 3 milliseconds
-    // 1.33: round_trippers.go:632] "Response" verb="GET" url="https://…" status="200 OK" milliseconds=3
-    static const QRegularExpression plain(QStringLiteral(
-            "\\] (GET|POST|PUT|PATCH|DELETE) (https?://\\S+) (\\d{3})\\b"));
+    // 1.33: round_trippers.go:632] "Response" verb="GET" url="https://…" status="200 OK"
+    // milliseconds=3
+    static const QRegularExpression plain(
+        QStringLiteral("\\] (GET|POST|PUT|PATCH|DELETE) (https?://\\S+) (\\d{3})\\b"));
     static const QRegularExpression structured(QStringLiteral(
-            "verb=\"(GET|POST|PUT|PATCH|DELETE)\" url=\"(https?://[^\"]+)\" status=\"(\\d{3})"));
+        "verb=\"(GET|POST|PUT|PATCH|DELETE)\" url=\"(https?://[^\"]+)\" status=\"(\\d{3})"));
     QList<KubectlRequest> out;
     const QList<QByteArray> lines = stderrText.split('\n');
     for (const QByteArray &line : lines) {

@@ -11,7 +11,7 @@ namespace bh::conformance {
 struct KubectlRequest
 {
     QString method;
-    QString path;   // without query
+    QString path; // without query
     QString url;
     int status = 0;
 };
@@ -21,7 +21,8 @@ class KubectlTrace
 public:
     static QList<KubectlRequest> parse(const QByteArray &stderrText);
     // "GET /path -> 404" lines for every status >= 400 that is not in allowed.
-    static QStringList failures(const QList<KubectlRequest> &requests, const QList<int> &allowed = {});
+    static QStringList failures(const QList<KubectlRequest> &requests,
+                                const QList<int> &allowed = {});
 };
 
 } // namespace bh::conformance

@@ -6,9 +6,9 @@ namespace bh::conformance {
 
 bool LoggedRequest::isWatch() const
 {
-    static const QStringList truthy{QStringLiteral("1"), QStringLiteral("t"), QStringLiteral("T"),
-                                    QStringLiteral("true"), QStringLiteral("TRUE"),
-                                    QStringLiteral("True")};
+    static const QStringList truthy { QStringLiteral("1"),    QStringLiteral("t"),
+                                      QStringLiteral("T"),    QStringLiteral("true"),
+                                      QStringLiteral("TRUE"), QStringLiteral("True") };
     return truthy.contains(value("watch"));
 }
 
@@ -67,7 +67,8 @@ QString RequestLog::text() const
 {
     QStringList lines;
     for (const LoggedRequest &r : m_entries)
-        lines << r.raw;
+        if (!r.isControl() || r.method != QLatin1String("GET"))
+            lines << r.raw;
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -86,7 +87,7 @@ QString RequestLog::diff(const QSet<QString> &expected, const QSet<QString> &act
     missing.sort();
     extra.sort();
     return QStringLiteral("expected but not requested: [%1]; unexpected: [%2]")
-            .arg(missing.join(QStringLiteral(", ")), extra.join(QStringLiteral(", ")));
+        .arg(missing.join(QStringLiteral(", ")), extra.join(QStringLiteral(", ")));
 }
 
 } // namespace bh::conformance

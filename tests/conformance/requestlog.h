@@ -40,6 +40,7 @@ public:
     // GETs of one collection path; watches or lists.
     QList<LoggedRequest> watches(const QString &collection) const;
     QList<LoggedRequest> lists(const QString &collection) const;
+    // The log without the harness's polling (GET /_sim/...), one request per line.
     QString text() const;
 
     // "expected but missing: …; unexpected: …" or empty when equal.

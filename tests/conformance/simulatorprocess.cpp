@@ -26,8 +26,9 @@ bool SimulatorProcess::start(const SimulatorOptions &o)
         m_error = QStringLiteral("BH_KUBESIM is not set (the boilerhouse-kubesim binary)");
         return false;
     }
-    QStringList args{QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--namespace"),
-                     o.namespaceName, QStringLiteral("--scenario"), QStringLiteral("none")};
+    QStringList args { QStringLiteral("--port"),      QStringLiteral("0"),
+                       QStringLiteral("--namespace"), o.namespaceName,
+                       QStringLiteral("--scenario"),  QStringLiteral("none") };
     if (!o.token.isEmpty())
         args << QStringLiteral("--token") << o.token;
     if (!o.tlsCertPath.isEmpty())
@@ -40,7 +41,7 @@ bool SimulatorProcess::start(const SimulatorOptions &o)
         return false;
     }
     static const QRegularExpression listening(
-            QStringLiteral("^listening on (https?://127\\.0\\.0\\.1:\\d+)\\s*$"));
+        QStringLiteral("^listening on (https?://127\\.0\\.0\\.1:\\d+)\\s*$"));
     QDeadlineTimer deadline(StartTimeoutMs);
     while (!deadline.hasExpired()) {
         const int nl = m_out.indexOf('\n');
@@ -62,7 +63,7 @@ bool SimulatorProcess::start(const SimulatorOptions &o)
         spy.wait(int(qMax<qint64>(1, deadline.remainingTime())));
     }
     m_error = QStringLiteral("the simulator printed no 'listening on' line within %1 ms")
-                      .arg(StartTimeoutMs);
+                  .arg(StartTimeoutMs);
     return false;
 }
 

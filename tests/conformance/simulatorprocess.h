@@ -11,10 +11,10 @@ namespace bh::conformance {
 // How to start boilerhouse-kubesim (a value type).
 struct SimulatorOptions
 {
-    QString program;           // $BH_KUBESIM, set by tests/conformance/CMakeLists.txt
+    QString program; // $BH_KUBESIM, set by tests/conformance/CMakeLists.txt
     QString namespaceName = QStringLiteral("demo");
-    QString token;             // empty: no auth
-    QString tlsCertPath;       // both empty: plain http
+    QString token; // empty: no auth
+    QString tlsCertPath; // both empty: plain http
     QString tlsKeyPath;
     QStringList extraArgs;
 };

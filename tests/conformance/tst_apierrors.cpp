@@ -61,12 +61,23 @@ void tst_apierrors::addVersions()
 
 void tst_apierrors::wrongTokenIsUnauthorized_data()
 {
-    addVersions();
+    // kubectl 1.20 decodes the 401's Status body ("Unauthorized"). kubectl 1.33 fails in
+    // aggregated discovery, which reads the body raw (client-go Result.Raw()) and reports
+    // apimachinery's generic 401 text: the same against a real apiserver.
+    QTest::addColumn<QString>("version");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("kubectl-1.20") << QStringLiteral(
+        "1.20") << QStringLiteral("error: You must be logged in to the server (Unauthorized)");
+    QTest::newRow("kubectl-1.33")
+        << QStringLiteral("1.33")
+        << QStringLiteral("error: You must be logged in to the server (the server has asked for "
+                          "the client to provide credentials)");
 }
 
 void tst_apierrors::wrongTokenIsUnauthorized()
 {
     QFETCH(QString, version);
+    QFETCH(QString, expected);
     QTemporaryDir dir;
     QFile tokenFile(dir.filePath(QStringLiteral("wrong-token")));
     QVERIFY(tokenFile.open(QIODevice::WriteOnly));
@@ -85,11 +96,12 @@ void tst_apierrors::wrongTokenIsUnauthorized()
     KubeconfigFile config;
     QVERIFY2(config.write(options), qPrintable(config.error()));
 
-    auto kubectl = f.kubectl(version, {QStringLiteral("get"), QStringLiteral("pods")}, config.path());
+    auto kubectl =
+        f.kubectl(version, { QStringLiteral("get"), QStringLiteral("pods") }, config.path());
     QVERIFY2(kubectl->start(), qPrintable(kubectl->errorText()));
     QVERIFY2(kubectl->finish(), kubectl->describe().constData());
     BH_CHECK(f, kubectl->exitCode() != 0, kubectl->describe());
-    BH_CHECK(f, kubectl->stdErr().contains("(Unauthorized)"), kubectl->describe());
+    BH_CHECK(f, kubectl->stdErr().contains(expected.toUtf8()), kubectl->describe());
     bool saw401 = false;
     for (const KubectlRequest &r : KubectlTrace::parse(kubectl->stdErr()))
         saw401 = saw401 || r.status == 401;
@@ -104,15 +116,20 @@ void tst_apierrors::forbiddenNamespaceIsForbidden_data()
 void tst_apierrors::forbiddenNamespaceIsForbidden()
 {
     QFETCH(QString, version);
-    auto kubectl = f.kubectl(version, {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"),
-                                       QStringLiteral("kube-system")});
+    auto kubectl = f.kubectl(version,
+                             { QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-n"),
+                               QStringLiteral("kube-system") });
     QVERIFY2(kubectl->start(), qPrintable(kubectl->errorText()));
     QVERIFY2(kubectl->finish(), kubectl->describe().constData());
     BH_CHECK(f, kubectl->exitCode() != 0, kubectl->describe());
-    BH_CHECK(f, kubectl->stdErr().contains("Error from server (Forbidden): pods is forbidden: User \""),
-             kubectl->describe());
-    BH_CHECK(f, kubectl->stdErr().contains("cannot list resource \"pods\" in API group \"\" in the namespace \"kube-system\""),
-             kubectl->describe());
+    BH_CHECK(
+        f, kubectl->stdErr().contains("Error from server (Forbidden): pods is forbidden: User \""),
+        kubectl->describe());
+    BH_CHECK(
+        f,
+        kubectl->stdErr().contains(
+            "cannot list resource \"pods\" in API group \"\" in the namespace \"kube-system\""),
+        kubectl->describe());
 }
 
 void tst_apierrors::badSelectorIsBadRequest_data()
@@ -123,8 +140,9 @@ void tst_apierrors::badSelectorIsBadRequest_data()
 void tst_apierrors::badSelectorIsBadRequest()
 {
     QFETCH(QString, version);
-    auto kubectl = f.kubectl(version, {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-l"),
-                                       QStringLiteral("a in (b")});
+    auto kubectl = f.kubectl(version,
+                             { QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-l"),
+                               QStringLiteral("a in (b") });
     QVERIFY2(kubectl->start(), qPrintable(kubectl->errorText()));
     QVERIFY2(kubectl->finish(), kubectl->describe().constData());
     BH_CHECK(f, kubectl->exitCode() != 0, kubectl->describe());
@@ -148,15 +166,21 @@ void tst_apierrors::rawWatchFromExpiredVersionIsOneErrorLine()
     const QString pods = KubeApi::podsPath(f.ns());
     const ApiReply first = api.create(pods, KubeApi::pod(QStringLiteral("r1"), {}));
     QVERIFY2(first.ok(), qPrintable(api.lastError()));
-    const QString oldRv = first.json().value(QStringLiteral("metadata")).toObject()
-                                  .value(QStringLiteral("resourceVersion")).toString();
+    const QString oldRv = first.json()
+                              .value(QStringLiteral("metadata"))
+                              .toObject()
+                              .value(QStringLiteral("resourceVersion"))
+                              .toString();
     QVERIFY(!oldRv.isEmpty());
-    QVERIFY2(api.create(pods, KubeApi::pod(QStringLiteral("r2"), {})).ok(), qPrintable(api.lastError()));
-    QVERIFY2(api.create(pods, KubeApi::pod(QStringLiteral("r3"), {})).ok(), qPrintable(api.lastError()));
+    QVERIFY2(api.create(pods, KubeApi::pod(QStringLiteral("r2"), {})).ok(),
+             qPrintable(api.lastError()));
+    QVERIFY2(api.create(pods, KubeApi::pod(QStringLiteral("r3"), {})).ok(),
+             qPrintable(api.lastError()));
     QVERIFY2(api.compact().ok(), qPrintable(api.lastError()));
 
-    auto kubectl = f.kubectl(version, {QStringLiteral("get"), QStringLiteral("--raw"),
-                                       pods + QStringLiteral("?watch=1&resourceVersion=") + oldRv});
+    auto kubectl = f.kubectl(version,
+                             { QStringLiteral("get"), QStringLiteral("--raw"),
+                               pods + QStringLiteral("?watch=1&resourceVersion=") + oldRv });
     QVERIFY2(kubectl->start(), qPrintable(kubectl->errorText()));
     QVERIFY2(kubectl->finish(), kubectl->describe().constData());
     BH_CHECK(f, kubectl->exitCode() == 0, kubectl->describe());
@@ -165,13 +189,18 @@ void tst_apierrors::rawWatchFromExpiredVersionIsOneErrorLine()
     QJsonParseError parseError;
     const QJsonObject event = QJsonDocument::fromJson(lines.first(), &parseError).object();
     BH_CHECK(f, parseError.error == QJsonParseError::NoError, kubectl->describe());
-    BH_CHECK(f, event.value(QStringLiteral("type")).toString() == QLatin1String("ERROR"), kubectl->describe());
+    BH_CHECK(f, event.value(QStringLiteral("type")).toString() == QLatin1String("ERROR"),
+             kubectl->describe());
     const QJsonObject status = event.value(QStringLiteral("object")).toObject();
-    BH_CHECK(f, status.value(QStringLiteral("kind")).toString() == QLatin1String("Status"), kubectl->describe());
+    BH_CHECK(f, status.value(QStringLiteral("kind")).toString() == QLatin1String("Status"),
+             kubectl->describe());
     BH_CHECK(f, status.value(QStringLiteral("code")).toInt() == 410, kubectl->describe());
-    BH_CHECK(f, status.value(QStringLiteral("reason")).toString() == QLatin1String("Expired"), kubectl->describe());
-    BH_CHECK(f, status.value(QStringLiteral("message")).toString().startsWith(
-                        QStringLiteral("too old resource version: %1 (").arg(oldRv)),
+    BH_CHECK(f, status.value(QStringLiteral("reason")).toString() == QLatin1String("Expired"),
+             kubectl->describe());
+    BH_CHECK(f,
+             status.value(QStringLiteral("message"))
+                 .toString()
+                 .startsWith(QStringLiteral("too old resource version: %1 (").arg(oldRv)),
              kubectl->describe());
 }
 
@@ -184,14 +213,14 @@ void tst_apierrors::curlGetsStatusErrors_data()
     QTest::addColumn<QString>("messagePrefix");
     const QString invalid = QStringLiteral("ListOptions.meta.k8s.io \"\" is invalid: ");
     QTest::newRow("list-with-sendInitialEvents")
-            << QStringLiteral("?sendInitialEvents=true&resourceVersionMatch=NotOlderThan") << true << 422
-            << QStringLiteral("Invalid") << invalid;
+        << QStringLiteral("?sendInitialEvents=true&resourceVersionMatch=NotOlderThan") << true
+        << 422 << QStringLiteral("Invalid") << invalid;
     QTest::newRow("watch-resourceVersionMatch-without-sendInitialEvents")
-            << QStringLiteral("?watch=1&resourceVersion=1&resourceVersionMatch=NotOlderThan") << true
-            << 422 << QStringLiteral("Invalid") << invalid;
+        << QStringLiteral("?watch=1&resourceVersion=1&resourceVersionMatch=NotOlderThan") << true
+        << 422 << QStringLiteral("Invalid") << invalid;
     QTest::newRow("watch-sendInitialEvents-without-resourceVersionMatch")
-            << QStringLiteral("?watch=1&sendInitialEvents=true") << true << 422
-            << QStringLiteral("Invalid") << invalid;
+        << QStringLiteral("?watch=1&sendInitialEvents=true") << true << 422
+        << QStringLiteral("Invalid") << invalid;
     QTest::newRow("no-token") << QString() << false << 401 << QStringLiteral("Unauthorized")
                               << QStringLiteral("Unauthorized");
 }
@@ -203,12 +232,15 @@ void tst_apierrors::curlGetsStatusErrors()
     QFETCH(int, code);
     QFETCH(QString, reason);
     QFETCH(QString, messagePrefix);
-    QStringList args{QStringLiteral("-sS"), QStringLiteral("--max-time"), QStringLiteral("20"),
-                     QStringLiteral("--cacert"), f.tls().caCertPath(), QStringLiteral("-w"),
-                     QStringLiteral("\n%{http_code}")};
+    QStringList args {
+        QStringLiteral("-sS"),           QStringLiteral("--max-time"), QStringLiteral("20"),
+        QStringLiteral("--cacert"),      f.tls().caCertPath(),         QStringLiteral("-w"),
+        QStringLiteral("\n%{http_code}")
+    };
     if (withToken)
         args << QStringLiteral("-H")
-             << QStringLiteral("Authorization: Bearer %1").arg(QLatin1String(ConformanceFixture::Token));
+             << QStringLiteral("Authorization: Bearer %1")
+                    .arg(QLatin1String(ConformanceFixture::Token));
     args << f.serverUrl() + KubeApi::podsPath(f.ns()) + query;
     auto curl = f.client(f.tools().curl, args);
     QVERIFY2(curl->start(), qPrintable(curl->errorText()));
@@ -218,11 +250,14 @@ void tst_apierrors::curlGetsStatusErrors()
     const qsizetype nl = out.lastIndexOf('\n');
     BH_CHECK(f, nl > 0 && out.mid(nl + 1).toInt() == code, curl->describe());
     const QJsonObject status = QJsonDocument::fromJson(out.left(nl)).object();
-    BH_CHECK(f, status.value(QStringLiteral("kind")).toString() == QLatin1String("Status"), curl->describe());
-    BH_CHECK(f, status.value(QStringLiteral("status")).toString() == QLatin1String("Failure"), curl->describe());
+    BH_CHECK(f, status.value(QStringLiteral("kind")).toString() == QLatin1String("Status"),
+             curl->describe());
+    BH_CHECK(f, status.value(QStringLiteral("status")).toString() == QLatin1String("Failure"),
+             curl->describe());
     BH_CHECK(f, status.value(QStringLiteral("code")).toInt() == code, curl->describe());
     BH_CHECK(f, status.value(QStringLiteral("reason")).toString() == reason, curl->describe());
-    BH_CHECK(f, status.value(QStringLiteral("message")).toString().startsWith(messagePrefix), curl->describe());
+    BH_CHECK(f, status.value(QStringLiteral("message")).toString().startsWith(messagePrefix),
+             curl->describe());
 }
 
 void tst_apierrors::tokenAuthOverTls_data()
@@ -245,7 +280,8 @@ void tst_apierrors::tokenAuthOverTls()
     const bool old = version == QLatin1String("1.20");
     options.caMode = old ? KubeconfigOptions::CaMode::File : KubeconfigOptions::CaMode::Data;
     options.caCertPath = trustedCa ? f.tls().caCertPath() : f.tls().otherCaCertPath();
-    options.tokenMode = old ? KubeconfigOptions::TokenMode::File : KubeconfigOptions::TokenMode::Inline;
+    options.tokenMode =
+        old ? KubeconfigOptions::TokenMode::File : KubeconfigOptions::TokenMode::Inline;
     options.token = QLatin1String(ConformanceFixture::Token);
     options.tokenFilePath = f.tls().tokenFilePath();
     KubeconfigFile config;
@@ -253,14 +289,16 @@ void tst_apierrors::tokenAuthOverTls()
     QVERIFY2(f.api().create(KubeApi::podsPath(f.ns()), KubeApi::pod(QStringLiteral("t1"), {})).ok(),
              qPrintable(f.api().lastError()));
 
-    auto kubectl = f.kubectl(version, {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-o"),
-                                       QStringLiteral("json")},
+    auto kubectl = f.kubectl(version,
+                             { QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-o"),
+                               QStringLiteral("json") },
                              config.path());
     QVERIFY2(kubectl->start(), qPrintable(kubectl->errorText()));
     QVERIFY2(kubectl->finish(), kubectl->describe().constData());
     if (!trustedCa) {
         BH_CHECK(f, kubectl->exitCode() != 0, kubectl->describe());
-        BH_CHECK(f, kubectl->stdErr().contains("certificate signed by unknown authority"), kubectl->describe());
+        BH_CHECK(f, kubectl->stdErr().contains("certificate signed by unknown authority"),
+                 kubectl->describe());
         // Nothing got through the TLS handshake.
         BH_CHECK(f, f.requestLog().api().isEmpty(), kubectl->describe());
         return;
@@ -269,8 +307,14 @@ void tst_apierrors::tokenAuthOverTls()
     const QJsonObject list = QJsonDocument::fromJson(kubectl->stdOut()).object();
     const QJsonArray items = list.value(QStringLiteral("items")).toArray();
     BH_CHECK(f, items.size() == 1, kubectl->describe());
-    BH_CHECK(f, items.first().toObject().value(QStringLiteral("metadata")).toObject()
-                            .value(QStringLiteral("name")).toString() == QLatin1String("t1"),
+    BH_CHECK(f,
+             items.first()
+                     .toObject()
+                     .value(QStringLiteral("metadata"))
+                     .toObject()
+                     .value(QStringLiteral("name"))
+                     .toString()
+                 == QLatin1String("t1"),
              kubectl->describe());
     const QStringList failures = KubectlTrace::failures(KubectlTrace::parse(kubectl->stdErr()));
     BH_CHECK(f, failures.isEmpty(), failures.join(QLatin1Char('\n')).toUtf8());

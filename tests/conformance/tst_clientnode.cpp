@@ -78,7 +78,8 @@ void tst_clientnode::informerCacheMatchesAcrossCompaction_data()
 {
     QTest::addColumn<QString>("resource");
     QTest::addColumn<QString>("selector");
-    QTest::newRow("pods") << QStringLiteral("pods") << QStringLiteral("boilerhouse.dev/managed=true");
+    QTest::newRow("pods") << QStringLiteral("pods")
+                          << QStringLiteral("boilerhouse.dev/managed=true");
     QTest::newRow("boilerhouseclaims") << QStringLiteral("boilerhouseclaims") << QString();
 }
 
@@ -91,7 +92,8 @@ void tst_clientnode::informerCacheMatchesAcrossCompaction()
     KubeApi &api = f.api();
     const bool pods = resource == QLatin1String("pods");
     const QString collection = pods ? KubeApi::podsPath(f.ns()) : KubeApi::claimsPath(f.ns());
-    const QJsonObject managed{{QStringLiteral("boilerhouse.dev/managed"), QStringLiteral("true")}};
+    const QJsonObject managed { { QStringLiteral("boilerhouse.dev/managed"),
+                                  QStringLiteral("true") } };
     // The expected cache, from the simulator's answers to the harness's own writes (a
     // harness list would show up in the request log as a list of the informer's).
     Cache expected;
@@ -102,13 +104,16 @@ void tst_clientnode::informerCacheMatchesAcrossCompaction()
         return reply.ok();
     };
     const auto create = [&](const QString &name) {
-        return track(api.create(collection, pods ? KubeApi::pod(name, managed) : KubeApi::claim(name, managed)));
+        return track(api.create(
+            collection, pods ? KubeApi::pod(name, managed) : KubeApi::claim(name, managed)));
     };
-    const auto simulatorCache = [&] { return expected; };
+    const auto simulatorCache = [&] {
+        return expected;
+    };
     QVERIFY2(create(QStringLiteral("a1")), qPrintable(api.lastError()));
 
-    QStringList args{f.tools().scriptsDir + QStringLiteral("/node_informer.mjs"),
-                     f.kubeconfigDataToken(), f.ns(), resource};
+    QStringList args { f.tools().scriptsDir + QStringLiteral("/node_informer.mjs"),
+                       f.kubeconfigDataToken(), f.ns(), resource };
     if (!selector.isEmpty())
         args << selector;
     auto node = f.client(f.tools().node, args);
@@ -118,7 +123,7 @@ void tst_clientnode::informerCacheMatchesAcrossCompaction()
     BH_WAIT_OR_FAIL(f, api.openWatches(resource) == 1, "the informer's watch", node->describe());
     BH_WAIT_OR_FAIL(f, lastCache(*node) == simulatorCache(), "the informer's initial cache",
                     node->describe());
-    BH_CHECK(f, lastCache(*node).keys() == QStringList{QStringLiteral("a1")}, node->describe());
+    BH_CHECK(f, lastCache(*node).keys() == QStringList { QStringLiteral("a1") }, node->describe());
 
     const auto expectCache = [&](const char *what) -> bool {
         const bool ok = QTest::qWaitFor([&] { return lastCache(*node) == simulatorCache(); },
@@ -130,33 +135,35 @@ void tst_clientnode::informerCacheMatchesAcrossCompaction()
     };
     QVERIFY2(create(QStringLiteral("a2")), qPrintable(api.lastError()));
     BH_CHECK(f, expectCache("add"), node->describe());
-    QVERIFY2(track(api.mergePatch(collection + QStringLiteral("/a2/status"),
-                                  QJsonObject{{QStringLiteral("status"),
-                                               QJsonObject{{QStringLiteral("phase"),
-                                                            QStringLiteral("Running")}}}})),
+    QVERIFY2(track(api.mergePatch(
+                 collection + QStringLiteral("/a2/status"),
+                 QJsonObject {
+                     { QStringLiteral("status"),
+                       QJsonObject { { QStringLiteral("phase"), QStringLiteral("Running") } } } })),
              qPrintable(api.lastError()));
     BH_CHECK(f, expectCache("update"), node->describe());
     QVERIFY2(api.remove(collection + QStringLiteral("/a1")).ok(), qPrintable(api.lastError()));
     expected.remove(QStringLiteral("a1"));
     BH_CHECK(f, expectCache("delete"), node->describe());
-    BH_CHECK(f, lastCache(*node).keys() == QStringList{QStringLiteral("a2")}, node->describe());
+    BH_CHECK(f, lastCache(*node).keys() == QStringList { QStringLiteral("a2") }, node->describe());
 
     // A write the informer does not see (an unmanaged pod), a compaction and a closed
     // watch: the informer's re-watch is too old, it relists silently and re-watches.
     const qsizetype listsBefore = f.requestLog().lists(collection).size();
-    QVERIFY2(api.create(KubeApi::podsPath(f.ns()), KubeApi::pod(QStringLiteral("bystander"), {})).ok(),
-             qPrintable(api.lastError()));
+    QVERIFY2(
+        api.create(KubeApi::podsPath(f.ns()), KubeApi::pod(QStringLiteral("bystander"), {})).ok(),
+        qPrintable(api.lastError()));
     QVERIFY2(api.compact().ok(), qPrintable(api.lastError()));
     QVERIFY2(api.closeWatches().ok(), qPrintable(api.lastError()));
-    BH_WAIT_OR_FAIL(f,
-                    f.requestLog().lists(collection).size() > listsBefore
-                            && api.openWatches(resource) == 1,
-                    "the informer's relist and re-watch", node->describe());
+    BH_WAIT_OR_FAIL(
+        f, f.requestLog().lists(collection).size() > listsBefore && api.openWatches(resource) == 1,
+        "the informer's relist and re-watch", node->describe());
     BH_CHECK(f, expectCache("compaction and relist"), node->describe());
     QVERIFY2(create(QStringLiteral("a3")), qPrintable(api.lastError()));
     BH_CHECK(f, expectCache("add after the relist"), node->describe());
-    BH_CHECK(f, lastCache(*node).keys() == (QStringList{QStringLiteral("a2"), QStringLiteral("a3")}),
-             node->describe());
+    BH_CHECK(
+        f, lastCache(*node).keys() == (QStringList { QStringLiteral("a2"), QStringLiteral("a3") }),
+        node->describe());
     BH_CHECK(f, countEvents(*node, "error") == 0, node->describe());
 
     // The log: the 410'd watch at the stale version, then a list without a version.
@@ -169,14 +176,15 @@ void tst_clientnode::informerCacheMatchesAcrossCompaction()
     }
     const QList<LoggedRequest> watches = log.watches(collection);
     BH_CHECK(f, watches.size() >= 3, log.text().toUtf8()); // initial, stale re-watch, after relist
-    const QSet<QString> expectedPaths{collection};
+    const QSet<QString> expectedPaths { collection };
     const QString routeDiff = RequestLog::diff(expectedPaths, log.paths());
     BH_CHECK(f, routeDiff.isEmpty(), routeDiff.toUtf8());
 
     // Finally the simulator's own list agrees with what its write answers said.
     QString query = collection;
     if (!selector.isEmpty())
-        query += QStringLiteral("?labelSelector=") + QString::fromUtf8(QUrl::toPercentEncoding(selector));
+        query += QStringLiteral("?labelSelector=")
+            + QString::fromUtf8(QUrl::toPercentEncoding(selector));
     Cache listed;
     const QJsonArray items = api.get(query).json().value(QStringLiteral("items")).toArray();
     for (const QJsonValue &item : items) {
@@ -184,7 +192,8 @@ void tst_clientnode::informerCacheMatchesAcrossCompaction()
         listed.insert(meta.value(QStringLiteral("name")).toString(),
                       meta.value(QStringLiteral("resourceVersion")).toString());
     }
-    BH_CHECK(f, listed == expected, "list [" + toText(listed) + "] writes [" + toText(expected) + "]");
+    BH_CHECK(f, listed == expected,
+             "list [" + toText(listed) + "] writes [" + toText(expected) + "]");
 }
 
 QTEST_GUILESS_MAIN(tst_clientnode)

@@ -24,8 +24,9 @@ private:
 namespace {
 QJsonObject phase(const char *value)
 {
-    return QJsonObject{{QStringLiteral("status"),
-                        QJsonObject{{QStringLiteral("phase"), QString::fromLatin1(value)}}}};
+    return QJsonObject { { QStringLiteral("status"),
+                           QJsonObject {
+                               { QStringLiteral("phase"), QString::fromLatin1(value) } } } };
 }
 
 bool isWatchList(const LoggedRequest &r)
@@ -60,38 +61,66 @@ void tst_kubectlwait::waitSurvivesCloseAndCompaction()
     KubeApi &api = f.api();
     const QString claims = KubeApi::claimsPath(f.ns());
     const QString resource = QStringLiteral("boilerhouseclaims");
-    QVERIFY2(api.create(claims, KubeApi::claim(QStringLiteral("c1"), {})).ok(), qPrintable(api.lastError()));
+    QVERIFY2(api.create(claims, KubeApi::claim(QStringLiteral("c1"), {})).ok(),
+             qPrintable(api.lastError()));
     QVERIFY2(api.mergePatch(claims + QStringLiteral("/c1/status"), phase("Pending")).ok(),
              qPrintable(api.lastError()));
-    QVERIFY2(api.create(claims, KubeApi::claim(QStringLiteral("c2"), {})).ok(), qPrintable(api.lastError()));
+    QVERIFY2(api.create(claims, KubeApi::claim(QStringLiteral("c2"), {})).ok(),
+             qPrintable(api.lastError()));
 
-    auto kubectl = f.kubectl(QStringLiteral("1.33"),
-                             {QStringLiteral("wait"), QStringLiteral("--for=jsonpath={.status.phase}=Bound"),
-                              QStringLiteral("boilerhouseclaim/c1"), QStringLiteral("--timeout=90s")});
+    auto kubectl =
+        f.kubectl(QStringLiteral("1.33"),
+                  { QStringLiteral("wait"), QStringLiteral("--for=jsonpath={.status.phase}=Bound"),
+                    QStringLiteral("boilerhouseclaim/c1"), QStringLiteral("--timeout=90s") });
     kubectl->setTimeLimit(std::chrono::seconds(120));
     if (watchList)
         kubectl->setEnv(QStringLiteral("KUBE_FEATURE_WatchListClient"), QStringLiteral("true"));
     QVERIFY2(kubectl->start(), qPrintable(kubectl->errorText()));
     BH_WAIT_OR_FAIL(f, api.openWatches(resource) == 1, "kubectl wait's watch", kubectl->describe());
 
+    // client-go treats a watch that ends within 1 s without any event as an error ("very
+    // short watch") and relists; so before each close kubectl's watch gets one event that
+    // does not meet the condition (an annotation on c1), whose version the reply tells us.
+    int step = 0;
+    const auto touchC1 = [&]() -> QString {
+        const ApiReply reply = api.mergePatch(
+            claims + QStringLiteral("/c1"),
+            QJsonObject { { QStringLiteral("metadata"),
+                            QJsonObject { { QStringLiteral("annotations"),
+                                            QJsonObject { { QStringLiteral("conformance/step"),
+                                                            QString::number(++step) } } } } } });
+        return reply.ok() ? reply.json()
+                                .value(QStringLiteral("metadata"))
+                                .toObject()
+                                .value(QStringLiteral("resourceVersion"))
+                                .toString()
+                          : QString();
+    };
+
     // 1. Close the watch: the reflector re-watches from its last resourceVersion, no relist.
+    const QString firstRv = touchC1();
+    QVERIFY2(!firstRv.isEmpty(), qPrintable(api.lastError()));
     const int watchesBefore = int(f.requestLog().watches(claims).size());
+    const qsizetype listsAtStart = f.requestLog().lists(claims).size();
     QVERIFY2(api.closeWatches().ok(), qPrintable(api.lastError()));
-    BH_WAIT_OR_FAIL(f,
-                    f.requestLog().watches(claims).size() > watchesBefore
-                            && api.openWatches(resource) == 1,
-                    "the re-watch after close", kubectl->describe());
+    BH_WAIT_OR_FAIL(
+        f, f.requestLog().watches(claims).size() > watchesBefore && api.openWatches(resource) == 1,
+        "the re-watch after close", kubectl->describe());
     {
-        const QList<LoggedRequest> watches = f.requestLog().watches(claims);
-        const LoggedRequest &rewatch = watches.last();
+        const RequestLog log = f.requestLog();
+        const LoggedRequest &rewatch = log.watches(claims).last();
         BH_CHECK(f, !isWatchList(rewatch), rewatch.raw.toUtf8());
-        BH_CHECK(f, !rewatch.value("resourceVersion").isEmpty(), rewatch.raw.toUtf8());
+        BH_CHECK(f, rewatch.value("resourceVersion") == firstRv, rewatch.raw.toUtf8());
         BH_CHECK(f, rewatch.value("fieldSelector") == QLatin1String("metadata.name=c1"),
                  rewatch.raw.toUtf8());
+        BH_CHECK(f, log.lists(claims).size() == listsAtStart, log.text().toUtf8());
     }
 
-    // 2. A change kubectl does not see (another claim), a compaction, then a close: the
-    //    re-watch from kubectl's last version gets ERROR 410 and the reflector relists.
+    // 2. kubectl sees one more event (version staleRv), then a change it does not see
+    //    (claim c2), a compaction and a close: the re-watch from staleRv gets ERROR 410 and
+    //    the reflector relists.
+    const QString staleRv = touchC1();
+    QVERIFY2(!staleRv.isEmpty(), qPrintable(api.lastError()));
     const RequestLog beforeCompaction = f.requestLog();
     const qsizetype listsBefore = beforeCompaction.lists(claims).size();
     const qsizetype watchListsBefore = [&] {
@@ -100,7 +129,6 @@ void tst_kubectlwait::waitSurvivesCloseAndCompaction()
             n += isWatchList(r) ? 1 : 0;
         return n;
     }();
-    const QString staleRv = beforeCompaction.watches(claims).last().value("resourceVersion");
     QVERIFY2(api.mergePatch(claims + QStringLiteral("/c2/status"), phase("Active")).ok(),
              qPrintable(api.lastError()));
     QVERIFY2(api.compact().ok(), qPrintable(api.lastError()));
@@ -134,7 +162,8 @@ void tst_kubectlwait::waitSurvivesCloseAndCompaction()
     qsizetype staleIndex = -1;
     for (qsizetype i = 0; i < log.entries().size(); ++i) {
         const LoggedRequest &r = log.entries().at(i);
-        if (r.path == claims && r.isWatch() && r.value("resourceVersion") == staleRv && !isWatchList(r))
+        if (r.path == claims && r.isWatch() && r.value("resourceVersion") == staleRv
+            && !isWatchList(r))
             staleIndex = i;
     }
     BH_CHECK(f, staleIndex >= 0, "no watch at the stale version " + staleRv.toUtf8());
@@ -146,7 +175,8 @@ void tst_kubectlwait::waitSurvivesCloseAndCompaction()
         relistAfter = watchList ? (r.isWatch() && isWatchList(r)) : !r.isWatch();
         if (relistAfter) {
             // client-go relists "not older than" its last version first (KUBE-API §8).
-            BH_CHECK(f, r.value("resourceVersion") == staleRv || r.value("resourceVersion").isEmpty(),
+            BH_CHECK(f,
+                     r.value("resourceVersion") == staleRv || r.value("resourceVersion").isEmpty(),
                      r.raw.toUtf8());
             break;
         }
@@ -166,11 +196,15 @@ void tst_kubectlwait::waitSurvivesCloseAndCompaction()
                  lists.first().raw.toUtf8());
     }
 
+    qInfo().noquote() << "kubectl wait's requests:\n" + log.text();
+
     // Routes: discovery, the object, its collection; kubectl saw no error status.
-    const QSet<QString> expectedPaths{QStringLiteral("/api"), QStringLiteral("/apis"),
-                                      QStringLiteral("/api/v1"),
-                                      QStringLiteral("/apis/boilerhouse.dev/v1alpha1"), claims,
-                                      claims + QStringLiteral("/c1")};
+    const QSet<QString> expectedPaths { QStringLiteral("/api"),
+                                        QStringLiteral("/apis"),
+                                        QStringLiteral("/api/v1"),
+                                        QStringLiteral("/apis/boilerhouse.dev/v1alpha1"),
+                                        claims,
+                                        claims + QStringLiteral("/c1") };
     const QString routeDiff = RequestLog::diff(expectedPaths, log.paths());
     BH_CHECK(f, routeDiff.isEmpty(), routeDiff.toUtf8());
     const QStringList failures = KubectlTrace::failures(KubectlTrace::parse(kubectl->stdErr()));

@@ -90,7 +90,8 @@ void tst_pythonclient::watchRaisesGoneAfterCompactionThenRelists()
     QVERIFY2(startError.isEmpty(), qPrintable(startError));
     KubeApi &api = f.api();
     const QString pods = KubeApi::podsPath(f.ns());
-    const QJsonObject managed{{QStringLiteral("boilerhouse.dev/managed"), QStringLiteral("true")}};
+    const QJsonObject managed { { QStringLiteral("boilerhouse.dev/managed"),
+                                  QStringLiteral("true") } };
     const auto create = [&](const char *name) {
         return api.create(pods, KubeApi::pod(QString::fromLatin1(name), managed)).ok();
     };
@@ -99,58 +100,74 @@ void tst_pythonclient::watchRaisesGoneAfterCompactionThenRelists()
              qPrintable(api.lastError()));
 
     auto python = f.client(f.tools().python,
-                           {f.tools().scriptsDir + QStringLiteral("/python_watch.py"),
-                            QStringLiteral("--kubeconfig"), f.kubeconfigDataToken(),
-                            QStringLiteral("--namespace"), f.ns(), QStringLiteral("--selector"),
-                            QStringLiteral("boilerhouse.dev/managed=true")});
+                           { f.tools().scriptsDir + QStringLiteral("/python_watch.py"),
+                             QStringLiteral("--kubeconfig"), f.kubeconfigDataToken(),
+                             QStringLiteral("--namespace"), f.ns(), QStringLiteral("--selector"),
+                             QStringLiteral("boilerhouse.dev/managed=true") });
     QVERIFY2(python->start(), qPrintable(python->errorText()));
-    BH_WAIT_OR_FAIL(f, hasStep(*python, QStringLiteral("listed")), "python's list", python->describe());
-    BH_CHECK(f, names(lastStep(*python, QStringLiteral("listed"))) == QStringList{QStringLiteral("p1")},
+    BH_WAIT_OR_FAIL(f, hasStep(*python, QStringLiteral("listed")), "python's list",
+                    python->describe());
+    BH_CHECK(f,
+             names(lastStep(*python, QStringLiteral("listed")))
+                 == QStringList { QStringLiteral("p1") },
              python->describe());
-    BH_WAIT_OR_FAIL(f, api.openWatches(QStringLiteral("pods")) == 1, "python's watch", python->describe());
+    BH_WAIT_OR_FAIL(f, api.openWatches(QStringLiteral("pods")) == 1, "python's watch",
+                    python->describe());
 
     QVERIFY2(create("p2"), qPrintable(api.lastError()));
-    BH_WAIT_OR_FAIL(f, hasStep(*python, QStringLiteral("event"), QStringLiteral("p2"), QStringLiteral("ADDED")),
-                    "ADDED p2", python->describe());
+    BH_WAIT_OR_FAIL(
+        f, hasStep(*python, QStringLiteral("event"), QStringLiteral("p2"), QStringLiteral("ADDED")),
+        "ADDED p2", python->describe());
 
     // The server ends the stream: the client re-watches from the last event's version.
     QVERIFY2(api.closeWatches().ok(), qPrintable(api.lastError()));
-    BH_WAIT_OR_FAIL(f, f.requestLog().watches(pods).size() == 2 && api.openWatches(QStringLiteral("pods")) == 1,
-                    "python's re-watch", python->describe());
+    BH_WAIT_OR_FAIL(
+        f, f.requestLog().watches(pods).size() == 2 && api.openWatches(QStringLiteral("pods")) == 1,
+        "python's re-watch", python->describe());
     QVERIFY2(api.mergePatch(pods + QStringLiteral("/p2/status"),
-                            QJsonObject{{QStringLiteral("status"),
-                                         QJsonObject{{QStringLiteral("phase"), QStringLiteral("Running")}}}})
-                     .ok(),
+                            QJsonObject { { QStringLiteral("status"),
+                                            QJsonObject { { QStringLiteral("phase"),
+                                                            QStringLiteral("Running") } } } })
+                 .ok(),
              qPrintable(api.lastError()));
-    BH_WAIT_OR_FAIL(f, hasStep(*python, QStringLiteral("event"), QStringLiteral("p2"), QStringLiteral("MODIFIED")),
-                    "MODIFIED p2 after the re-watch", python->describe());
+    BH_WAIT_OR_FAIL(
+        f,
+        hasStep(*python, QStringLiteral("event"), QStringLiteral("p2"), QStringLiteral("MODIFIED")),
+        "MODIFIED p2 after the re-watch", python->describe());
 
     // The script stops watching at pause-1; while it does not watch, one event and a
     // compaction make its version too old.
     QVERIFY2(create("pause-1"), qPrintable(api.lastError()));
-    BH_WAIT_OR_FAIL(f, hasStep(*python, QStringLiteral("paused")), "python paused", python->describe());
-    const QString pausedRv = lastStep(*python, QStringLiteral("paused")).value(QStringLiteral("rv")).toString();
+    BH_WAIT_OR_FAIL(f, hasStep(*python, QStringLiteral("paused")), "python paused",
+                    python->describe());
+    const QString pausedRv =
+        lastStep(*python, QStringLiteral("paused")).value(QStringLiteral("rv")).toString();
     QVERIFY2(create("p3"), qPrintable(api.lastError()));
     QVERIFY2(api.compact().ok(), qPrintable(api.lastError()));
     python->writeLine("resume");
-    BH_WAIT_OR_FAIL(f, hasStep(*python, QStringLiteral("exception")), "ApiException", python->describe());
+    BH_WAIT_OR_FAIL(f, hasStep(*python, QStringLiteral("exception")), "ApiException",
+                    python->describe());
     const QJsonObject exception = lastStep(*python, QStringLiteral("exception"));
     BH_CHECK(f, exception.value(QStringLiteral("status")).toInt() == 410, python->describe());
     const QString reason = exception.value(QStringLiteral("reason")).toString();
-    BH_CHECK(f, reason.startsWith(QLatin1String("Expired: too old resource version: ") + pausedRv + QLatin1String(" (")),
+    BH_CHECK(f,
+             reason.startsWith(QLatin1String("Expired: too old resource version: ") + pausedRv
+                               + QLatin1String(" (")),
              python->describe());
 
     // Relist sees everything; the rewatch sees the next event.
-    BH_WAIT_OR_FAIL(f, countSteps(*python, QStringLiteral("listed")) == 2,
-                    "python's relist", python->describe());
+    BH_WAIT_OR_FAIL(f, countSteps(*python, QStringLiteral("listed")) == 2, "python's relist",
+                    python->describe());
     const QStringList relisted = names(lastStep(*python, QStringLiteral("listed")));
-    const QStringList expected{QStringLiteral("p1"), QStringLiteral("p2"), QStringLiteral("p3"),
-                               QStringLiteral("pause-1")};
+    const QStringList expected { QStringLiteral("p1"), QStringLiteral("p2"), QStringLiteral("p3"),
+                                 QStringLiteral("pause-1") };
     BH_CHECK(f, relisted == expected, python->describe());
-    BH_WAIT_OR_FAIL(f, api.openWatches(QStringLiteral("pods")) == 1, "python's rewatch", python->describe());
+    BH_WAIT_OR_FAIL(f, api.openWatches(QStringLiteral("pods")) == 1, "python's rewatch",
+                    python->describe());
     QVERIFY2(create("final"), qPrintable(api.lastError()));
     QVERIFY2(python->finish(), python->describe().constData());
-    BH_CHECK(f, python->exitCode() == 0 && hasStep(*python, QStringLiteral("done")), python->describe());
+    BH_CHECK(f, python->exitCode() == 0 && hasStep(*python, QStringLiteral("done")),
+             python->describe());
     BH_CHECK(f, !hasStep(*python, QStringLiteral("error")), python->describe());
 
     // The log: python's spelling (watch=True, allowWatchBookmarks=True), the retry once at
@@ -160,12 +177,13 @@ void tst_pythonclient::watchRaisesGoneAfterCompactionThenRelists()
     for (const LoggedRequest &w : log.watches(pods)) {
         BH_CHECK(f, w.value("watch") == QLatin1String("True"), w.raw.toUtf8());
         BH_CHECK(f, w.value("allowWatchBookmarks") == QLatin1String("True"), w.raw.toUtf8());
-        BH_CHECK(f, w.value("labelSelector") == QLatin1String("boilerhouse.dev/managed=true"), w.raw.toUtf8());
+        BH_CHECK(f, w.value("labelSelector") == QLatin1String("boilerhouse.dev/managed=true"),
+                 w.raw.toUtf8());
         atPaused += w.value("resourceVersion") == pausedRv ? 1 : 0;
     }
     BH_CHECK(f, atPaused == 2, log.text().toUtf8());
     BH_CHECK(f, log.lists(pods).size() == 2, log.text().toUtf8());
-    const QString routeDiff = RequestLog::diff({pods}, log.paths());
+    const QString routeDiff = RequestLog::diff({ pods }, log.paths());
     BH_CHECK(f, routeDiff.isEmpty(), routeDiff.toUtf8());
 }
 
