@@ -69,6 +69,15 @@ private:
     Connection *m_connection;
     Request m_request;
     bool m_finished = false;
+    // Internal state, managed by Connection.
+    QByteArray m_pending; // output buffered while an earlier response is unfinished
+    int m_upgradeHeadBytes = 0; // > 0: WebSocket upgrade whose head is still unread
+    bool m_streaming = false; // beginStream() called, endStream() not yet
+    bool m_chunked = true; // stream framing (false for HTTP/1.0 peers: raw + close)
+    bool m_closeAfter = false; // close the connection once this response is written
+    bool m_aboveHalf = false; // output went above half the limit (writable() pending)
+    bool m_dispatched = false; // handed to the handler
+    bool m_internal = false; // an error answered by the layer itself (no handler)
 };
 
 } // namespace bh::http
