@@ -7,11 +7,13 @@ namespace bh::sim {
 
 QString ContinueToken::encode() const
 {
-    const QJsonObject o{{QStringLiteral("v"), QStringLiteral("meta.k8s.io/v1")},
-                        {QStringLiteral("rv"), qint64(resourceVersion)},
-                        {QStringLiteral("start"), startAfter + QChar(u'\0')}};
-    return QString::fromLatin1(QJsonDocument(o).toJson(QJsonDocument::Compact).toBase64(
-        QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    const QJsonObject o { { QStringLiteral("v"), QStringLiteral("meta.k8s.io/v1") },
+                          { QStringLiteral("rv"), qint64(resourceVersion) },
+                          { QStringLiteral("start"), startAfter + QChar(u'\0') } };
+    return QString::fromLatin1(
+        QJsonDocument(o)
+            .toJson(QJsonDocument::Compact)
+            .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
 std::optional<ContinueToken> ContinueToken::decode(const QString &token, QString *error)
@@ -35,9 +37,10 @@ std::optional<ContinueToken> ContinueToken::decode(const QString &token, QString
     const qint64 rv = o.value(QLatin1String("rv")).toInteger(-1);
     QString start = o.value(QLatin1String("start")).toString();
     if (rv <= 0 || !start.endsWith(QChar(u'\0')))
-        return fail(QStringLiteral("incorrect encoded start resourceVersion (version meta.k8s.io/v1)"));
+        return fail(
+            QStringLiteral("incorrect encoded start resourceVersion (version meta.k8s.io/v1)"));
     start.chop(1);
-    return ContinueToken{quint64(rv), start};
+    return ContinueToken { quint64(rv), start };
 }
 
 } // namespace bh::sim

@@ -59,10 +59,9 @@ void EventHistory::prune()
 
 QList<StoreEventPtr> EventHistory::eventsAfter(quint64 rv) const
 {
-    auto it = std::upper_bound(m_events.begin(), m_events.end(), rv,
-                               [](quint64 v, const StoreEventPtr &e) {
-                                   return v < e->resourceVersion();
-                               });
+    auto it = std::upper_bound(
+        m_events.begin(), m_events.end(), rv,
+        [](quint64 v, const StoreEventPtr &e) { return v < e->resourceVersion(); });
     QList<StoreEventPtr> out;
     out.reserve(int(std::distance(it, m_events.end())));
     for (; it != m_events.end(); ++it)

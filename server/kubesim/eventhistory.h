@@ -20,7 +20,7 @@ public:
     // Events kept at most (default 10,000).
     static constexpr int DefaultLimit = 10'000;
     // Events older than this are dropped (default 300 s, etcd's default compaction period).
-    static constexpr std::chrono::seconds DefaultMaxAge{300};
+    static constexpr std::chrono::seconds DefaultMaxAge { 300 };
 
     explicit EventHistory(int limit = DefaultLimit,
                           std::chrono::milliseconds maxAge = DefaultMaxAge);

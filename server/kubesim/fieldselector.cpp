@@ -78,16 +78,16 @@ std::optional<FieldSelector> FieldSelector::parse(const QString &text, QString *
         }
         if (pos < 0) {
             if (error)
-                *error = QStringLiteral("invalid selector: '%1'; can't understand '%2'")
-                             .arg(text, term);
+                *error =
+                    QStringLiteral("invalid selector: '%1'; can't understand '%2'").arg(text, term);
             return std::nullopt;
         }
         const QString field = term.left(pos).trimmed();
         const auto value = unescape(term.mid(pos + opLen));
         if (!value) {
             if (error)
-                *error = QStringLiteral("invalid selector: '%1'; can't understand '%2'")
-                             .arg(text, term);
+                *error =
+                    QStringLiteral("invalid selector: '%1'; can't understand '%2'").arg(text, term);
             return std::nullopt;
         }
         if (field != QLatin1String("metadata.name")
@@ -96,7 +96,7 @@ std::optional<FieldSelector> FieldSelector::parse(const QString &text, QString *
                 *error = QStringLiteral("field label not supported: %1").arg(field);
             return std::nullopt;
         }
-        sel.m_requirements.append({field, equals, *value});
+        sel.m_requirements.append({ field, equals, *value });
     }
     return sel;
 }

@@ -40,7 +40,7 @@ public:
     struct Cause
     {
         QString field;
-        QString reason;  // e.g. "FieldValueForbidden"
+        QString reason; // e.g. "FieldValueForbidden"
         QString message; // e.g. "Forbidden: sendInitialEvents is forbidden for list"
     };
     static KubeStatus invalidListOptions(const QList<Cause> &causes);

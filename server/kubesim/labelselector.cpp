@@ -14,8 +14,20 @@ constexpr int LabelValueMaxLength = 63;
 constexpr int Dns1123SubdomainMaxLength = 253; // key prefix
 
 enum class Token {
-    Error, EndOfString, ClosedPar, Comma, DoesNotExist, DoubleEquals, Equals, GreaterThan,
-    Identifier, In, LessThan, NotEquals, NotIn, OpenPar
+    Error,
+    EndOfString,
+    ClosedPar,
+    Comma,
+    DoesNotExist,
+    DoubleEquals,
+    Equals,
+    GreaterThan,
+    Identifier,
+    In,
+    LessThan,
+    NotEquals,
+    NotIn,
+    OpenPar
 };
 
 struct Scanned
@@ -26,13 +38,14 @@ struct Scanned
 
 std::optional<Token> keywordToken(const QString &s)
 {
-    static const QList<QPair<QString, Token>> table{
-        {QStringLiteral(")"), Token::ClosedPar},   {QStringLiteral(","), Token::Comma},
-        {QStringLiteral("!"), Token::DoesNotExist}, {QStringLiteral("=="), Token::DoubleEquals},
-        {QStringLiteral("="), Token::Equals},       {QStringLiteral(">"), Token::GreaterThan},
-        {QStringLiteral("in"), Token::In},          {QStringLiteral("<"), Token::LessThan},
-        {QStringLiteral("!="), Token::NotEquals},   {QStringLiteral("notin"), Token::NotIn},
-        {QStringLiteral("("), Token::OpenPar}};
+    static const QList<QPair<QString, Token>> table {
+        { QStringLiteral(")"), Token::ClosedPar },    { QStringLiteral(","), Token::Comma },
+        { QStringLiteral("!"), Token::DoesNotExist }, { QStringLiteral("=="), Token::DoubleEquals },
+        { QStringLiteral("="), Token::Equals },       { QStringLiteral(">"), Token::GreaterThan },
+        { QStringLiteral("in"), Token::In },          { QStringLiteral("<"), Token::LessThan },
+        { QStringLiteral("!="), Token::NotEquals },   { QStringLiteral("notin"), Token::NotIn },
+        { QStringLiteral("("), Token::OpenPar }
+    };
     for (const auto &p : table)
         if (p.first == s)
             return p.second;
@@ -48,8 +61,16 @@ bool isWhitespace(QChar c)
 bool isSpecialSymbol(QChar c)
 {
     switch (c.unicode()) {
-    case '=': case '!': case '(': case ')': case ',': case '>': case '<': return true;
-    default: return false;
+    case '=':
+    case '!':
+    case '(':
+    case ')':
+    case ',':
+    case '>':
+    case '<':
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -62,7 +83,7 @@ QList<Scanned> lex(const QString &s)
         while (pos < n && isWhitespace(s.at(pos)))
             ++pos;
         if (pos >= n) {
-            out.append({Token::EndOfString, QString()});
+            out.append({ Token::EndOfString, QString() });
             return out;
         }
         if (isSpecialSymbol(s.at(pos))) {
@@ -71,7 +92,7 @@ QList<Scanned> lex(const QString &s)
             while (pos < n && isSpecialSymbol(s.at(pos))) {
                 buffer.append(s.at(pos));
                 if (auto t = keywordToken(buffer)) {
-                    last = Scanned{*t, buffer};
+                    last = Scanned { *t, buffer };
                     ++pos;
                 } else if (last) {
                     break;
@@ -80,8 +101,8 @@ QList<Scanned> lex(const QString &s)
                 }
             }
             if (!last)
-                out.append({Token::Error,
-                            QStringLiteral("error expected: keyword found '%1'").arg(buffer)});
+                out.append({ Token::Error,
+                             QStringLiteral("error expected: keyword found '%1'").arg(buffer) });
             else
                 out.append(*last);
         } else {
@@ -90,7 +111,7 @@ QList<Scanned> lex(const QString &s)
                 ++pos;
             const QString word = s.mid(start, pos - start);
             const auto t = keywordToken(word);
-            out.append({t ? *t : Token::Identifier, word});
+            out.append({ t ? *t : Token::Identifier, word });
         }
     }
 }
@@ -145,9 +166,9 @@ QStringList validateQualifiedName(const QString &value)
                     "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
         }
     } else {
-        return {QStringLiteral("a qualified name ") + nameFmt
-                + QStringLiteral(" with an optional DNS subdomain prefix and '/' (e.g. "
-                                 "'example.com/MyName')")};
+        return { QStringLiteral("a qualified name ") + nameFmt
+                 + QStringLiteral(" with an optional DNS subdomain prefix and '/' (e.g. "
+                                  "'example.com/MyName')") };
     }
     if (name.isEmpty()) {
         errs << QStringLiteral("name part must be non-empty");
@@ -186,7 +207,9 @@ QString formatValues(const QStringList &values)
 class Parser
 {
 public:
-    explicit Parser(const QString &text) : m_items(lex(text)) { }
+    explicit Parser(const QString &text)
+        : m_items(lex(text))
+    { }
 
     std::optional<QList<LabelSelector::Requirement>> parse(QString *error)
     {
@@ -214,8 +237,8 @@ public:
                         return std::nullopt;
                     }
                 } else {
-                    *error = QStringLiteral("found '%1', expected: ',' or 'end of string'")
-                                 .arg(t.lit);
+                    *error =
+                        QStringLiteral("found '%1', expected: ',' or 'end of string'").arg(t.lit);
                     return std::nullopt;
                 }
                 break;
@@ -272,17 +295,31 @@ private:
                 op = Op::Exists;
         }
         if (op)
-            return LabelSelector::Requirement{key, *op, {}};
+            return LabelSelector::Requirement { key, *op, {} };
 
         const Scanned o = consume(false);
         switch (o.tok) {
-        case Token::In: op = Op::In; break;
-        case Token::Equals: op = Op::Equals; break;
-        case Token::DoubleEquals: op = Op::DoubleEquals; break;
-        case Token::GreaterThan: op = Op::GreaterThan; break;
-        case Token::LessThan: op = Op::LessThan; break;
-        case Token::NotIn: op = Op::NotIn; break;
-        case Token::NotEquals: op = Op::NotEquals; break;
+        case Token::In:
+            op = Op::In;
+            break;
+        case Token::Equals:
+            op = Op::Equals;
+            break;
+        case Token::DoubleEquals:
+            op = Op::DoubleEquals;
+            break;
+        case Token::GreaterThan:
+            op = Op::GreaterThan;
+            break;
+        case Token::LessThan:
+            op = Op::LessThan;
+            break;
+        case Token::NotIn:
+            op = Op::NotIn;
+            break;
+        case Token::NotEquals:
+            op = Op::NotEquals;
+            break;
         default:
             *err = QStringLiteral("found '%1', expected: %2").arg(o.lit, binaryOperators());
             return std::nullopt;
@@ -343,12 +380,12 @@ private:
                             .arg(quoted(vals.at(i)), ve.join(QStringLiteral("; ")));
         }
         if (!errs.isEmpty()) {
-            *err = errs.size() == 1 ? errs.first()
-                                    : QLatin1Char('[') + errs.join(QStringLiteral(", "))
-                        + QLatin1Char(']');
+            *err = errs.size() == 1
+                ? errs.first()
+                : QLatin1Char('[') + errs.join(QStringLiteral(", ")) + QLatin1Char(']');
             return std::nullopt;
         }
-        return LabelSelector::Requirement{key, op, vals};
+        return LabelSelector::Requirement { key, op, vals };
     }
 
     std::optional<QStringList> parseValues(QString *err)
@@ -373,7 +410,7 @@ private:
         }
         case Token::ClosedPar:
             consume(true);
-            return QStringList{QString()};
+            return QStringList { QString() };
         default:
             *err = QStringLiteral("found '%1', expected: ',', ')' or identifier").arg(la.lit);
             return std::nullopt;
@@ -421,10 +458,10 @@ private:
     {
         const Token la = lookahead(true).tok;
         if (la == Token::EndOfString || la == Token::Comma)
-            return QStringList{QString()};
+            return QStringList { QString() };
         const Scanned t = consume(true);
         if (t.tok == Token::Identifier)
-            return QStringList{t.lit};
+            return QStringList { t.lit };
         *err = QStringLiteral("found '%1', expected: identifier").arg(t.lit);
         return std::nullopt;
     }

@@ -16,8 +16,17 @@ namespace bh::sim {
 class LabelSelector
 {
 public:
-    enum class Operator { Equals, DoubleEquals, NotEquals, In, NotIn, Exists, DoesNotExist,
-                          GreaterThan, LessThan };
+    enum class Operator {
+        Equals,
+        DoubleEquals,
+        NotEquals,
+        In,
+        NotIn,
+        Exists,
+        DoesNotExist,
+        GreaterThan,
+        LessThan
+    };
     struct Requirement
     {
         QString key;

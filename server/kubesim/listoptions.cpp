@@ -4,8 +4,8 @@ namespace bh::sim {
 
 std::optional<bool> ListOptions::parseBool(const QString &text)
 {
-    static const QStringList yes{"1", "t", "T", "TRUE", "true", "True"};
-    static const QStringList no{"0", "f", "F", "FALSE", "false", "False"};
+    static const QStringList yes { "1", "t", "T", "TRUE", "true", "True" };
+    static const QStringList no { "0", "f", "F", "FALSE", "false", "False" };
     if (yes.contains(text))
         return true;
     if (no.contains(text))
@@ -15,14 +15,17 @@ std::optional<bool> ListOptions::parseBool(const QString &text)
 
 namespace {
 
+// Like Go's url.ParseQuery: '+' is a space (Python's urlencode sends selectors that way).
 QString value(const QUrlQuery &q, const char *key)
 {
-    return q.queryItemValue(QLatin1String(key), QUrl::FullyDecoded);
+    QString raw = q.queryItemValue(QLatin1String(key), QUrl::FullyEncoded);
+    raw.replace(QLatin1Char('+'), QLatin1Char(' '));
+    return QUrl::fromPercentEncoding(raw.toUtf8());
 }
 
 KubeStatus::Cause forbidden(const QString &field, const QString &detail)
 {
-    return {field, QStringLiteral("FieldValueForbidden"), QStringLiteral("Forbidden: ") + detail};
+    return { field, QStringLiteral("FieldValueForbidden"), QStringLiteral("Forbidden: ") + detail };
 }
 
 KubeStatus::Cause notSupported(const QString &field, const QString &value,
@@ -31,9 +34,9 @@ KubeStatus::Cause notSupported(const QString &field, const QString &value,
     QStringList quotedValues;
     for (const QString &s : supported)
         quotedValues << QLatin1Char('"') + s + QLatin1Char('"');
-    return {field, QStringLiteral("FieldValueNotSupported"),
-            QStringLiteral("Unsupported value: \"%1\": supported values: %2")
-                .arg(value, quotedValues.join(QStringLiteral(", ")))};
+    return { field, QStringLiteral("FieldValueNotSupported"),
+             QStringLiteral("Unsupported value: \"%1\": supported values: %2")
+                 .arg(value, quotedValues.join(QStringLiteral(", "))) };
 }
 
 } // namespace
@@ -54,7 +57,7 @@ std::optional<ListOptions> ListOptions::parse(const QUrlQuery &q, KubeStatus *er
         return out->has_value();
     };
     std::optional<bool> watch, bookmarks;
-    for (const char *key : {"watch", "allowWatchBookmarks", "sendInitialEvents"}) {
+    for (const char *key : { "watch", "allowWatchBookmarks", "sendInitialEvents" }) {
         std::optional<bool> *target = key[0] == 'w' ? &watch
             : key[0] == 'a'                         ? &bookmarks
                                                     : &o.sendInitialEvents;
@@ -65,7 +68,7 @@ std::optional<ListOptions> ListOptions::parse(const QUrlQuery &q, KubeStatus *er
     }
     o.watch = watch.value_or(false);
     o.allowWatchBookmarks = bookmarks.value_or(false);
-    for (const char *key : {"limit", "timeoutSeconds"}) {
+    for (const char *key : { "limit", "timeoutSeconds" }) {
         if (!q.hasQueryItem(QLatin1String(key)))
             continue;
         bool ok = false;
@@ -100,34 +103,40 @@ std::optional<ListOptions> ListOptions::parse(const QUrlQuery &q, KubeStatus *er
     const QString rvm = QStringLiteral("resourceVersionMatch");
     if (o.watch) {
         if (o.sendInitialEvents.has_value() && match != QLatin1String("NotOlderThan"))
-            causes << forbidden(rvm, QStringLiteral("sendInitialEvents requires setting "
-                                                    "resourceVersionMatch to NotOlderThan"));
+            causes << forbidden(rvm,
+                                QStringLiteral("sendInitialEvents requires setting "
+                                               "resourceVersionMatch to NotOlderThan"));
         if (!match.isEmpty()) {
             if (!o.sendInitialEvents.has_value())
-                causes << forbidden(rvm, QStringLiteral("resourceVersionMatch is forbidden for "
-                                                        "watch unless sendInitialEvents is "
-                                                        "provided"));
+                causes << forbidden(rvm,
+                                    QStringLiteral("resourceVersionMatch is forbidden for "
+                                                   "watch unless sendInitialEvents is "
+                                                   "provided"));
             if (match != QLatin1String("NotOlderThan"))
-                causes << notSupported(rvm, match, {QStringLiteral("NotOlderThan")});
+                causes << notSupported(rvm, match, { QStringLiteral("NotOlderThan") });
             if (!o.continueToken.isEmpty())
-                causes << forbidden(rvm, QStringLiteral("resourceVersionMatch is forbidden when "
-                                                        "continue is provided"));
+                causes << forbidden(rvm,
+                                    QStringLiteral("resourceVersionMatch is forbidden when "
+                                                   "continue is provided"));
         }
     } else {
         if (!match.isEmpty()) {
             if (o.resourceVersion.isEmpty())
-                causes << forbidden(rvm, QStringLiteral("resourceVersionMatch is forbidden "
-                                                        "unless resourceVersion is provided"));
+                causes << forbidden(rvm,
+                                    QStringLiteral("resourceVersionMatch is forbidden "
+                                                   "unless resourceVersion is provided"));
             if (!o.continueToken.isEmpty())
-                causes << forbidden(rvm, QStringLiteral("resourceVersionMatch is forbidden when "
-                                                        "continue is provided"));
+                causes << forbidden(rvm,
+                                    QStringLiteral("resourceVersionMatch is forbidden when "
+                                                   "continue is provided"));
             if (match != QLatin1String("Exact") && match != QLatin1String("NotOlderThan"))
-                causes << notSupported(rvm, match,
-                                       {QStringLiteral("Exact"), QStringLiteral("NotOlderThan"),
-                                        QString()});
+                causes << notSupported(
+                    rvm, match,
+                    { QStringLiteral("Exact"), QStringLiteral("NotOlderThan"), QString() });
             if (match == QLatin1String("Exact") && o.resourceVersion == QLatin1String("0"))
-                causes << forbidden(rvm, QStringLiteral("resourceVersionMatch \"exact\" is "
-                                                        "forbidden for resourceVersion \"0\""));
+                causes << forbidden(rvm,
+                                    QStringLiteral("resourceVersionMatch \"exact\" is "
+                                                   "forbidden for resourceVersion \"0\""));
         }
         if (o.sendInitialEvents.has_value())
             causes << forbidden(QStringLiteral("sendInitialEvents"),

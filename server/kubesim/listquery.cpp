@@ -41,7 +41,8 @@ ListQuery::Result ListQuery::run(const ObjectStore &store, Resource resource, co
         listRv = token->resourceVersion;
         startAfter = token->startAfter;
         exact = true;
-    } else if (!options.resourceVersion.isEmpty() && options.resourceVersion != QLatin1String("0")) {
+    } else if (!options.resourceVersion.isEmpty()
+               && options.resourceVersion != QLatin1String("0")) {
         const quint64 requested = options.resourceVersion.toULongLong();
         const bool wantExact = options.resourceVersionMatch == QLatin1String("Exact")
             || (options.resourceVersionMatch.isEmpty() && options.limit > 0);
@@ -64,7 +65,7 @@ ListQuery::Result ListQuery::run(const ObjectStore &store, Resource resource, co
         snapshot = store.current(resource);
     }
 
-    const ObjectFilter filter{ns, options.labelSelector, options.fieldSelector};
+    const ObjectFilter filter { ns, options.labelSelector, options.fieldSelector };
     const bool selective = !options.labelSelector.isEmpty() || !options.fieldSelector.isEmpty();
     const QString prefix = ns.isEmpty() ? QString() : ns + QLatin1Char('/');
     const ObjectStore::Snapshot &snap = snapshot; // const access: never detaches
@@ -106,7 +107,7 @@ ListQuery::Result ListQuery::run(const ObjectStore &store, Resource resource, co
     body.append(QByteArray::number(listRv));
     body.append('"');
     if (more) {
-        result.continueToken = ContinueToken{listRv, lastKey}.encode();
+        result.continueToken = ContinueToken { listRv, lastKey }.encode();
         body.append(",\"continue\":\"");
         body.append(result.continueToken.toLatin1());
         body.append('"');

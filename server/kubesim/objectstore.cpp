@@ -49,12 +49,10 @@ QJsonObject meta(const QJsonObject &o)
 
 } // namespace
 
-ObjectStore::ObjectStore(int historyLimit, std::chrono::milliseconds historyMaxAge,
-                         QObject *parent)
+ObjectStore::ObjectStore(int historyLimit, std::chrono::milliseconds historyMaxAge, QObject *parent)
     : QObject(parent)
     , m_history(historyLimit, historyMaxAge)
-{
-}
+{ }
 
 ObjectStore::Snapshot &ObjectStore::mutableMap(Resource resource)
 {
@@ -74,24 +72,24 @@ std::optional<KubeStatus> ObjectStore::validate(const ResourceType &type,
     const QString name = meta(object).value(QLatin1String("name")).toString();
     QList<KubeStatus::Cause> causes;
     if (name.isEmpty()) {
-        causes.append({QStringLiteral("metadata.name"), QStringLiteral("FieldValueRequired"),
-                       QStringLiteral("Required value: name or generateName is required")});
+        causes.append({ QStringLiteral("metadata.name"), QStringLiteral("FieldValueRequired"),
+                        QStringLiteral("Required value: name or generateName is required") });
     } else if (name.size() > NameMaxLength || !nameRe.match(name).hasMatch()) {
         causes.append(
-            {QStringLiteral("metadata.name"), QStringLiteral("FieldValueInvalid"),
-             QStringLiteral("Invalid value: \"%1\": a lowercase RFC 1123 subdomain must consist "
-                            "of lower case alphanumeric characters, '-' or '.', and must start "
-                            "and end with an alphanumeric character (e.g. 'example.com', regex "
-                            "used for validation is "
-                            "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
-                 .arg(name)});
+            { QStringLiteral("metadata.name"), QStringLiteral("FieldValueInvalid"),
+              QStringLiteral("Invalid value: \"%1\": a lowercase RFC 1123 subdomain must consist "
+                             "of lower case alphanumeric characters, '-' or '.', and must start "
+                             "and end with an alphanumeric character (e.g. 'example.com', regex "
+                             "used for validation is "
+                             "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
+                  .arg(name) });
     }
     const QJsonObject labels = meta(object).value(QLatin1String("labels")).toObject();
     for (auto it = labels.begin(); it != labels.end(); ++it) {
         if (!it.value().isString())
-            causes.append({QStringLiteral("metadata.labels"), QStringLiteral("FieldValueInvalid"),
-                           QStringLiteral("Invalid value: label %1 must be a string")
-                               .arg(it.key())});
+            causes.append(
+                { QStringLiteral("metadata.labels"), QStringLiteral("FieldValueInvalid"),
+                  QStringLiteral("Invalid value: label %1 must be a string").arg(it.key()) });
     }
     if (type.resource == Resource::Pods) {
         const QJsonArray containers = object.value(QLatin1String("spec"))
@@ -99,13 +97,13 @@ std::optional<KubeStatus> ObjectStore::validate(const ResourceType &type,
                                           .value(QLatin1String("containers"))
                                           .toArray();
         if (containers.isEmpty())
-            causes.append({QStringLiteral("spec.containers"), QStringLiteral("FieldValueRequired"),
-                           QStringLiteral("Required value")});
+            causes.append({ QStringLiteral("spec.containers"), QStringLiteral("FieldValueRequired"),
+                            QStringLiteral("Required value") });
         for (int i = 0; i < containers.size(); ++i) {
             if (containers.at(i).toObject().value(QLatin1String("name")).toString().isEmpty())
-                causes.append({QStringLiteral("spec.containers[%1].name").arg(i),
-                               QStringLiteral("FieldValueRequired"),
-                               QStringLiteral("Required value")});
+                causes.append({ QStringLiteral("spec.containers[%1].name").arg(i),
+                                QStringLiteral("FieldValueRequired"),
+                                QStringLiteral("Required value") });
         }
     }
     if (causes.isEmpty())
@@ -130,11 +128,11 @@ ObjectStore::Result ObjectStore::commit(Resource resource, StoreEvent::Type type
         map.remove(k);
     else
         map.insert(k, stored);
-    auto event = std::make_shared<const StoreEvent>(resource, type, rv, stored, previous,
-                                                    m_history.nowMs());
+    auto event =
+        std::make_shared<const StoreEvent>(resource, type, rv, stored, previous, m_history.nowMs());
     m_history.append(event);
     Q_EMIT changed(event);
-    return Result{stored, std::nullopt};
+    return Result { stored, std::nullopt };
 }
 
 ObjectStore::Result ObjectStore::create(Resource resource, const QString &ns, QJsonObject object)
@@ -143,10 +141,10 @@ ObjectStore::Result ObjectStore::create(Resource resource, const QString &ns, QJ
     QJsonObject m = meta(object);
     const QString bodyNs = m.value(QLatin1String("namespace")).toString();
     if (!bodyNs.isEmpty() && bodyNs != ns)
-        return {nullptr,
-                KubeStatus::badRequest(QStringLiteral("the namespace of the provided object does "
-                                                      "not match the namespace sent on the "
-                                                      "request"))};
+        return { nullptr,
+                 KubeStatus::badRequest(QStringLiteral("the namespace of the provided object does "
+                                                       "not match the namespace sent on the "
+                                                       "request")) };
     if (m.value(QLatin1String("name")).toString().isEmpty()) {
         const QString gen = m.value(QLatin1String("generateName")).toString();
         if (!gen.isEmpty()) {
@@ -165,16 +163,19 @@ ObjectStore::Result ObjectStore::create(Resource resource, const QString &ns, QJ
     m.remove(QStringLiteral("resourceVersion"));
     object.insert(QStringLiteral("metadata"), m);
     if (resource == Resource::Pods
-        && object.value(QLatin1String("status")).toObject().value(QLatin1String("phase")).isUndefined()) {
+        && object.value(QLatin1String("status"))
+               .toObject()
+               .value(QLatin1String("phase"))
+               .isUndefined()) {
         QJsonObject status = object.value(QLatin1String("status")).toObject();
         status.insert(QStringLiteral("phase"), QStringLiteral("Pending"));
         object.insert(QStringLiteral("status"), status);
     }
     if (auto err = validate(rt, object))
-        return {nullptr, err};
+        return { nullptr, err };
     const QString name = m.value(QLatin1String("name")).toString();
     if (current(resource).contains(key(ns, name)))
-        return {nullptr, KubeStatus::alreadyExists(rt, name)};
+        return { nullptr, KubeStatus::alreadyExists(rt, name) };
     return commit(resource, StoreEvent::Type::Added, std::move(object), nullptr);
 }
 
@@ -200,7 +201,7 @@ static QJsonObject mergeScoped(const QJsonObject &old, QJsonObject updated,
         }
     }
     QJsonObject m = meta(result);
-    for (const char *k : {"name", "namespace", "uid", "creationTimestamp"})
+    for (const char *k : { "name", "namespace", "uid", "creationTimestamp" })
         m.insert(QLatin1String(k), oldMeta.value(QLatin1String(k)));
     qint64 generation = oldMeta.value(QLatin1String("generation")).toInteger(1);
     if (result.value(QLatin1String("spec")) != old.value(QLatin1String("spec")))
@@ -217,19 +218,20 @@ ObjectStore::Result ObjectStore::replace(Resource resource, const QString &ns, c
     const QJsonObject m = meta(object);
     const QString bodyName = m.value(QLatin1String("name")).toString();
     if (!bodyName.isEmpty() && bodyName != name)
-        return {nullptr, KubeStatus::badRequest(
-                             QStringLiteral("the name of the object (%1) does not match the "
-                                            "name on the URL (%2)")
-                                 .arg(bodyName, name))};
+        return { nullptr,
+                 KubeStatus::badRequest(
+                     QStringLiteral("the name of the object (%1) does not match the "
+                                    "name on the URL (%2)")
+                         .arg(bodyName, name)) };
     const ObjectPtr old = get(resource, ns, name);
     if (!old)
-        return {nullptr, KubeStatus::notFound(rt, name)};
+        return { nullptr, KubeStatus::notFound(rt, name) };
     const QString bodyRv = m.value(QLatin1String("resourceVersion")).toString();
     if (!bodyRv.isEmpty() && bodyRv.toULongLong() != old->resourceVersion())
-        return {nullptr, KubeStatus::conflict(rt, name)};
+        return { nullptr, KubeStatus::conflict(rt, name) };
     QJsonObject merged = mergeScoped(old->json(), std::move(object), scope);
     if (auto err = validate(rt, merged))
-        return {nullptr, err};
+        return { nullptr, err };
     return commit(resource, StoreEvent::Type::Modified, std::move(merged), old);
 }
 
@@ -240,14 +242,14 @@ ObjectStore::Result ObjectStore::mergePatch(Resource resource, const QString &ns
     const ResourceType &rt = ResourceType::of(resource);
     const ObjectPtr old = get(resource, ns, name);
     if (!old)
-        return {nullptr, KubeStatus::notFound(rt, name)};
+        return { nullptr, KubeStatus::notFound(rt, name) };
     const QJsonValue patchRv = meta(patch).value(QLatin1String("resourceVersion"));
     if (patchRv.isString() && patchRv.toString().toULongLong() != old->resourceVersion())
-        return {nullptr, KubeStatus::conflict(rt, name)};
+        return { nullptr, KubeStatus::conflict(rt, name) };
     QJsonObject patched = applyMergePatch(old->json(), patch).toObject();
     QJsonObject merged = mergeScoped(old->json(), std::move(patched), scope);
     if (auto err = validate(rt, merged))
-        return {nullptr, err};
+        return { nullptr, err };
     return commit(resource, StoreEvent::Type::Modified, std::move(merged), old);
 }
 
@@ -256,7 +258,7 @@ ObjectStore::Result ObjectStore::remove(Resource resource, const QString &ns, co
     const ResourceType &rt = ResourceType::of(resource);
     const ObjectPtr old = get(resource, ns, name);
     if (!old)
-        return {nullptr, KubeStatus::notFound(rt, name)};
+        return { nullptr, KubeStatus::notFound(rt, name) };
     return commit(resource, StoreEvent::Type::Deleted, old->json(), old);
 }
 

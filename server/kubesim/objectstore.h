@@ -27,9 +27,9 @@ class ObjectStore : public QObject
 public:
     // Which part of an object a write may change (the apiserver's status subresource).
     enum class Scope {
-        Main,   // PUT/PATCH on the object: status is kept as it was
+        Main, // PUT/PATCH on the object: status is kept as it was
         Status, // PUT/PATCH on .../status: only status changes
-        All     // programmatic: everything
+        All // programmatic: everything
     };
 
     struct Result

@@ -9,26 +9,26 @@ QString ResourceType::qualifiedName() const
 
 const ResourceType &ResourceType::of(Resource resource)
 {
-    static const ResourceType pods{Resource::Pods,
-                                   QStringLiteral("pods"),
-                                   QStringLiteral("pod"),
-                                   QStringLiteral("Pod"),
-                                   QStringLiteral("PodList"),
-                                   QString(),
-                                   QStringLiteral("v1"),
-                                   QStringLiteral("v1"),
-                                   QStringLiteral("po"),
-                                   true};
-    static const ResourceType claims{Resource::Claims,
-                                     QStringLiteral("boilerhouseclaims"),
-                                     QStringLiteral("boilerhouseclaim"),
-                                     QStringLiteral("BoilerhouseClaim"),
-                                     QStringLiteral("BoilerhouseClaimList"),
-                                     QStringLiteral("boilerhouse.dev"),
-                                     QStringLiteral("v1alpha1"),
-                                     QStringLiteral("boilerhouse.dev/v1alpha1"),
-                                     QStringLiteral("bhc"),
-                                     false};
+    static const ResourceType pods { Resource::Pods,
+                                     QStringLiteral("pods"),
+                                     QStringLiteral("pod"),
+                                     QStringLiteral("Pod"),
+                                     QStringLiteral("PodList"),
+                                     QString(),
+                                     QStringLiteral("v1"),
+                                     QStringLiteral("v1"),
+                                     QStringLiteral("po"),
+                                     true };
+    static const ResourceType claims { Resource::Claims,
+                                       QStringLiteral("boilerhouseclaims"),
+                                       QStringLiteral("boilerhouseclaim"),
+                                       QStringLiteral("BoilerhouseClaim"),
+                                       QStringLiteral("BoilerhouseClaimList"),
+                                       QStringLiteral("boilerhouse.dev"),
+                                       QStringLiteral("v1alpha1"),
+                                       QStringLiteral("boilerhouse.dev/v1alpha1"),
+                                       QStringLiteral("bhc"),
+                                       false };
     return resource == Resource::Pods ? pods : claims;
 }
 

@@ -13,15 +13,15 @@ enum class Resource { Pods, Claims };
 struct ResourceType
 {
     Resource resource;
-    QString plural;       // "pods" / "boilerhouseclaims"
-    QString singular;     // "pod" / "boilerhouseclaim"
-    QString kind;         // "Pod" / "BoilerhouseClaim"
-    QString listKind;     // "PodList" / "BoilerhouseClaimList"
-    QString group;        // "" / "boilerhouse.dev"
-    QString version;      // "v1" / "v1alpha1"
-    QString apiVersion;   // "v1" / "boilerhouse.dev/v1alpha1"
-    QString shortName;    // "po" / "bhc"
-    bool builtIn;         // built-in list items carry no kind/apiVersion
+    QString plural; // "pods" / "boilerhouseclaims"
+    QString singular; // "pod" / "boilerhouseclaim"
+    QString kind; // "Pod" / "BoilerhouseClaim"
+    QString listKind; // "PodList" / "BoilerhouseClaimList"
+    QString group; // "" / "boilerhouse.dev"
+    QString version; // "v1" / "v1alpha1"
+    QString apiVersion; // "v1" / "boilerhouse.dev/v1alpha1"
+    QString shortName; // "po" / "bhc"
+    bool builtIn; // built-in list items carry no kind/apiVersion
 
     // "pods" or "boilerhouseclaims.boilerhouse.dev" (the form used in Status messages).
     QString qualifiedName() const;

@@ -24,7 +24,7 @@ public:
     void start(); // one step() every 1/eventsPerSecond seconds
     void stop();
     bool isRunning() const;
-    void step();  // one scenario action (one or a few store writes)
+    void step(); // one scenario action (one or a few store writes)
     quint64 stepsDone() const { return m_steps; }
 
 private:

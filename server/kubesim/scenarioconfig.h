@@ -20,8 +20,8 @@ struct ScenarioConfig
     double eventsPerSecond = DefaultEventsPerSecond;
     quint32 seed = 1;
     QString ns = QStringLiteral("boilerhouse");
-    QStringList workloads{QStringLiteral("python-sandbox"), QStringLiteral("node-runner"),
-                          QStringLiteral("jupyter")};
+    QStringList workloads { QStringLiteral("python-sandbox"), QStringLiteral("node-runner"),
+                            QStringLiteral("jupyter") };
     int poolSize = DefaultPoolSize;
     int tenantCount = DefaultTenantCount;
     double errorRate = DefaultErrorRate;

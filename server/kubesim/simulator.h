@@ -8,6 +8,7 @@
 #include <QUrl>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 namespace bh::http {
@@ -44,12 +45,12 @@ public:
     ObjectStore *store() { return m_store; }
 
     // Fault injection.
-    void compactHistory();   // every resourceVersion older than the current one gets 410
-    void closeAllWatches();  // ends every open watch cleanly (terminating chunk)
+    void compactHistory(); // every resourceVersion older than the current one gets 410
+    void closeAllWatches(); // ends every open watch cleanly (terminating chunk)
     void failNextRequests(int count, int httpStatus); // Status error with that code
     void setLatency(std::chrono::milliseconds latency); // delays every API response
-    void stall(std::chrono::milliseconds duration);     // accept but do not answer/stream
-    void restart();          // aborts every connection, keeps the state
+    void stall(std::chrono::milliseconds duration); // accept but do not answer/stream
+    void restart(); // aborts every connection, keeps the state
 
     // Counters.
     int openWatchCount(const QString &resource) const; // "pods" / "boilerhouseclaims"
@@ -71,8 +72,13 @@ Q_SIGNALS:
 
 private:
     void handle(http::Responder *responder);
+    void process(http::Responder *responder);
+    void handleControl(http::Responder *responder);
+    void endStall();
 
+    struct Private;
     SimulatorConfig m_config;
+    std::unique_ptr<Private> d;
     ObjectStore *m_store;
     http::Server *m_server;
     WatchRegistry *m_watches;

@@ -41,4 +41,16 @@ const QByteArray &StoredObject::encodedItem(bool builtIn) const
     return m_encodedItem;
 }
 
+const QByteArray &StoredObject::addedLine() const
+{
+    if (m_addedLine.isEmpty()) {
+        const QByteArray &obj = encoded();
+        m_addedLine.reserve(obj.size() + 32);
+        m_addedLine.append("{\"type\":\"ADDED\",\"object\":");
+        m_addedLine.append(obj);
+        m_addedLine.append("}\n");
+    }
+    return m_addedLine;
+}
+
 } // namespace bh::sim

@@ -25,6 +25,9 @@ public:
     const QByteArray &encoded() const;
     // The object as a list item: built-in kinds without kind/apiVersion.
     const QByteArray &encodedItem(bool builtIn) const;
+    // `{"type":"ADDED","object":{...}}\n`, the synthetic event a new watch gets for this
+    // object (cached: thousands of watches starting together share it).
+    const QByteArray &addedLine() const;
 
 private:
     QJsonObject m_json;
@@ -33,6 +36,7 @@ private:
     quint64 m_resourceVersion = 0;
     mutable QByteArray m_encoded;
     mutable QByteArray m_encodedItem;
+    mutable QByteArray m_addedLine;
 };
 
 using ObjectPtr = std::shared_ptr<const StoredObject>;

@@ -12,8 +12,7 @@ StoreEvent::StoreEvent(Resource resource, Type type, quint64 resourceVersion, Ob
     , m_object(std::move(object))
     , m_previous(std::move(previous))
     , m_timeMs(timeMs)
-{
-}
+{ }
 
 QByteArray StoreEvent::encodeLine(const char *type, const QByteArray &object)
 {

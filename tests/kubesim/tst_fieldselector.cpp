@@ -20,16 +20,33 @@ void tst_FieldSelector::matchesNameAndNamespace_data()
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("ns");
     QTest::addColumn<bool>("matches");
-    QTest::newRow("empty") << "" << "a" << "ns" << true;
-    QTest::newRow("name-equals") << "metadata.name=c1" << "c1" << "ns" << true;
-    QTest::newRow("name-equals-miss") << "metadata.name=c1" << "c2" << "ns" << false;
-    QTest::newRow("name-double-equals") << "metadata.name==c1" << "c1" << "ns" << true;
-    QTest::newRow("name-not-equals") << "metadata.name!=c1" << "c2" << "ns" << true;
-    QTest::newRow("namespace") << "metadata.namespace=ns" << "x" << "ns" << true;
-    QTest::newRow("both") << "metadata.namespace=ns,metadata.name=x" << "x" << "ns" << true;
-    QTest::newRow("both-miss") << "metadata.namespace=other,metadata.name=x" << "x" << "ns"
-                               << false;
-    QTest::newRow("escaped-comma") << "metadata.name=a\\,b" << "a,b" << "ns" << true;
+    QTest::newRow("empty") << ""
+                           << "a"
+                           << "ns" << true;
+    QTest::newRow("name-equals") << "metadata.name=c1"
+                                 << "c1"
+                                 << "ns" << true;
+    QTest::newRow("name-equals-miss") << "metadata.name=c1"
+                                      << "c2"
+                                      << "ns" << false;
+    QTest::newRow("name-double-equals") << "metadata.name==c1"
+                                        << "c1"
+                                        << "ns" << true;
+    QTest::newRow("name-not-equals") << "metadata.name!=c1"
+                                     << "c2"
+                                     << "ns" << true;
+    QTest::newRow("namespace") << "metadata.namespace=ns"
+                               << "x"
+                               << "ns" << true;
+    QTest::newRow("both") << "metadata.namespace=ns,metadata.name=x"
+                          << "x"
+                          << "ns" << true;
+    QTest::newRow("both-miss") << "metadata.namespace=other,metadata.name=x"
+                               << "x"
+                               << "ns" << false;
+    QTest::newRow("escaped-comma") << "metadata.name=a\\,b"
+                                   << "a,b"
+                                   << "ns" << true;
 }
 
 void tst_FieldSelector::matchesNameAndNamespace()
@@ -48,10 +65,11 @@ void tst_FieldSelector::rejectsUnsupportedOrMalformed_data()
 {
     QTest::addColumn<QString>("selector");
     QTest::addColumn<QString>("message");
-    QTest::newRow("unsupported-field")
-        << "status.phase=Running" << "field label not supported: status.phase";
+    QTest::newRow("unsupported-field") << "status.phase=Running"
+                                       << "field label not supported: status.phase";
     QTest::newRow("no-operator")
-        << "metadata.name" << "invalid selector: 'metadata.name'; can't understand 'metadata.name'";
+        << "metadata.name"
+        << "invalid selector: 'metadata.name'; can't understand 'metadata.name'";
 }
 
 void tst_FieldSelector::rejectsUnsupportedOrMalformed()

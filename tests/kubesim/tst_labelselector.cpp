@@ -22,7 +22,9 @@ void tst_LabelSelector::matchesLabels_data()
     QTest::addColumn<QJsonObject>("labels");
     QTest::addColumn<bool>("matches");
 
-    const QJsonObject managed{{"boilerhouse.dev/managed", "true"}, {"app", "web"}, {"n", "7"}};
+    const QJsonObject managed { { "boilerhouse.dev/managed", "true" },
+                                { "app", "web" },
+                                { "n", "7" } };
     QTest::newRow("equals") << "boilerhouse.dev/managed=true" << managed << true;
     QTest::newRow("equals-other-value") << "boilerhouse.dev/managed=false" << managed << false;
     QTest::newRow("double-equals") << "app==web" << managed << true;
@@ -42,8 +44,8 @@ void tst_LabelSelector::matchesLabels_data()
     QTest::newRow("and-one-fails") << "app=web,tier" << managed << false;
     QTest::newRow("greater-than") << "n>5" << managed << true;
     QTest::newRow("less-than") << "n<5" << managed << false;
-    QTest::newRow("empty-value") << "app=" << QJsonObject{{"app", ""}} << true;
-    QTest::newRow("in-as-value") << "app=in" << QJsonObject{{"app", "in"}} << true;
+    QTest::newRow("empty-value") << "app=" << QJsonObject { { "app", "" } } << true;
+    QTest::newRow("in-as-value") << "app=in" << QJsonObject { { "app", "in" } } << true;
     QTest::newRow("whitespace") << "  app  =  web  " << managed << true;
 }
 
@@ -65,17 +67,19 @@ void tst_LabelSelector::rejectsWithApiserverMessage_data()
 
     QTest::newRow("unclosed-in") << "a in (b"
                                  << "unable to parse requirement: found '', expected: ',' or ')'";
-    QTest::newRow("in-without-paren")
-        << "a in b" << "unable to parse requirement: found 'b' expected: '('";
+    QTest::newRow("in-without-paren") << "a in b"
+                                      << "unable to parse requirement: found 'b' expected: '('";
     QTest::newRow("missing-operator")
-        << "a b" << "unable to parse requirement: found 'b', expected: in, !=, notin, =, ==, gt, lt";
-    QTest::newRow("trailing-comma") << "a=b," << "found '', expected: identifier after ','";
-    QTest::newRow("leading-operator")
-        << "=b" << "found '=', expected: !, identifier, or 'end of string'";
-    QTest::newRow("not-followed-by-operator")
-        << "!a=b" << "found '=', expected: ',' or 'end of string'";
-    QTest::newRow("bad-value")
-        << "a=b c" << "found 'c', expected: ',' or 'end of string'";
+        << "a b"
+        << "unable to parse requirement: found 'b', expected: in, !=, notin, =, ==, gt, lt";
+    QTest::newRow("trailing-comma") << "a=b,"
+                                    << "found '', expected: identifier after ','";
+    QTest::newRow("leading-operator") << "=b"
+                                      << "found '=', expected: !, identifier, or 'end of string'";
+    QTest::newRow("not-followed-by-operator") << "!a=b"
+                                              << "found '=', expected: ',' or 'end of string'";
+    QTest::newRow("bad-value") << "a=b c"
+                               << "found 'c', expected: ',' or 'end of string'";
     QTest::newRow("gt-not-integer")
         << "a>b"
         << "unable to parse requirement: values[0]: Invalid value: \"b\": for 'Gt', 'Lt' "
@@ -97,10 +101,11 @@ void tst_LabelSelector::rejectsWithApiserverMessage_data()
         << QString("unable to parse requirement: values[0]: Invalid value: \"%1\": must be no "
                    "more than 63 characters")
                .arg(QString(64, 'x'));
-    QTest::newRow("in-bad-list")
-        << "a in (b c)" << "unable to parse requirement: found 'c', expected: ',' or ')'";
+    QTest::newRow("in-bad-list") << "a in (b c)"
+                                 << "unable to parse requirement: found 'c', expected: ',' or ')'";
     QTest::newRow("in-operator-inside")
-        << "a in (=)" << "unable to parse requirement: found '=', expected: ',', ')' or identifier";
+        << "a in (=)"
+        << "unable to parse requirement: found '=', expected: ',', ')' or identifier";
 }
 
 void tst_LabelSelector::rejectsWithApiserverMessage()
@@ -118,7 +123,7 @@ void tst_LabelSelector::emptySelectorMatchesEverything()
     const auto sel = LabelSelector::parse(QString());
     QVERIFY(sel.has_value());
     QVERIFY(sel->isEmpty());
-    QVERIFY(sel->matches(QJsonObject{{"x", "y"}}));
+    QVERIFY(sel->matches(QJsonObject { { "x", "y" } }));
     QVERIFY(sel->matches(QJsonObject()));
 }
 

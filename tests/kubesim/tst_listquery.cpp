@@ -12,9 +12,12 @@ namespace {
 
 QJsonObject pod(const QString &name, const QString &app = "web")
 {
-    return QJsonObject{
-        {"metadata", QJsonObject{{"name", name}, {"labels", QJsonObject{{"app", app}}}}},
-        {"spec", QJsonObject{{"containers", QJsonArray{QJsonObject{{"name", "main"}}}}}}};
+    return QJsonObject {
+        { "metadata",
+          QJsonObject { { "name", name }, { "labels", QJsonObject { { "app", app } } } } },
+        { "spec",
+          QJsonObject { { "containers", QJsonArray { QJsonObject { { "name", "main" } } } } } }
+    };
 }
 
 ListOptions options(const QString &query)
@@ -62,9 +65,9 @@ void tst_ListQuery::parsesGoBooleans_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<int>("expected"); // 1 true, 0 false, -1 invalid
-    for (const char *t : {"1", "t", "T", "true", "TRUE", "True"})
+    for (const char *t : { "1", "t", "T", "true", "TRUE", "True" })
         QTest::newRow(t) << QString(t) << 1;
-    for (const char *f : {"0", "f", "F", "false", "FALSE", "False"})
+    for (const char *f : { "0", "f", "F", "false", "FALSE", "False" })
         QTest::newRow(f) << QString(f) << 0;
     QTest::newRow("yes") << "yes" << -1;
     QTest::newRow("empty") << "" << -1;
@@ -89,25 +92,28 @@ void tst_ListQuery::rejectsInvalidOptions_data()
         << prefix + "sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list";
     QTest::newRow("watch-sendInitialEvents-without-match")
         << "watch=true&sendInitialEvents=true" << 422
-        << prefix + "resourceVersionMatch: Forbidden: sendInitialEvents requires setting "
-                    "resourceVersionMatch to NotOlderThan";
+        << prefix
+            + "resourceVersionMatch: Forbidden: sendInitialEvents requires setting "
+              "resourceVersionMatch to NotOlderThan";
     QTest::newRow("watch-match-without-sendInitialEvents")
         << "watch=1&resourceVersionMatch=NotOlderThan" << 422
-        << prefix + "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for "
-                    "watch unless sendInitialEvents is provided";
-    QTest::newRow("watch-exact")
-        << "watch=1&sendInitialEvents=true&resourceVersionMatch=Exact" << 422
-        << prefix + "[resourceVersionMatch: Forbidden: sendInitialEvents requires setting "
-                    "resourceVersionMatch to NotOlderThan, resourceVersionMatch: Unsupported "
-                    "value: \"Exact\": supported values: \"NotOlderThan\"]";
-    QTest::newRow("list-match-without-rv")
-        << "resourceVersionMatch=NotOlderThan" << 422
-        << prefix + "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless "
-                    "resourceVersion is provided";
-    QTest::newRow("list-exact-zero")
-        << "resourceVersion=0&resourceVersionMatch=Exact" << 422
-        << prefix + "resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is "
-                    "forbidden for resourceVersion \"0\"";
+        << prefix
+            + "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for "
+              "watch unless sendInitialEvents is provided";
+    QTest::newRow("watch-exact") << "watch=1&sendInitialEvents=true&resourceVersionMatch=Exact"
+                                 << 422
+                                 << prefix
+            + "[resourceVersionMatch: Forbidden: sendInitialEvents requires setting "
+              "resourceVersionMatch to NotOlderThan, resourceVersionMatch: Unsupported "
+              "value: \"Exact\": supported values: \"NotOlderThan\"]";
+    QTest::newRow("list-match-without-rv") << "resourceVersionMatch=NotOlderThan" << 422
+                                           << prefix
+            + "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless "
+              "resourceVersion is provided";
+    QTest::newRow("list-exact-zero") << "resourceVersion=0&resourceVersionMatch=Exact" << 422
+                                     << prefix
+            + "resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is "
+              "forbidden for resourceVersion \"0\"";
     QTest::newRow("bad-selector") << "labelSelector=a%20in%20(b" << 400
                                   << "unable to parse requirement: found '', expected: ',' or ')'";
     QTest::newRow("bad-bool") << "watch=yes" << 400
@@ -150,8 +156,9 @@ void tst_ListQuery::listsWithKindAndResourceVersion()
     QVERIFY(!item.contains("kind"));
     QVERIFY(!item.contains("apiVersion"));
 
-    QVERIFY(store.create(Resource::Claims, "ns",
-                         QJsonObject{{"metadata", QJsonObject{{"name", "c"}}}})
+    QVERIFY(store
+                .create(Resource::Claims, "ns",
+                        QJsonObject { { "metadata", QJsonObject { { "name", "c" } } } })
                 .ok());
     const QJsonObject claims = bodyOf(ListQuery::run(store, Resource::Claims, "ns", options("")));
     QCOMPARE(claims["kind"].toString(), QString("BoilerhouseClaimList"));
@@ -168,15 +175,15 @@ void tst_ListQuery::filtersByNamespaceAndSelectors()
     QVERIFY(store.create(Resource::Pods, "ns2", pod("c", "web")).ok());
     QVERIFY(store.create(Resource::Pods, "ns-x", pod("d", "web")).ok());
     QCOMPARE(names(bodyOf(ListQuery::run(store, Resource::Pods, "ns", options("")))),
-             QStringList({"a", "b"}));
-    QCOMPARE(names(bodyOf(ListQuery::run(store, Resource::Pods, "ns",
-                                         options("labelSelector=app%3Dweb")))),
-             QStringList({"a"}));
+             QStringList({ "a", "b" }));
+    QCOMPARE(names(bodyOf(
+                 ListQuery::run(store, Resource::Pods, "ns", options("labelSelector=app%3Dweb")))),
+             QStringList({ "a" }));
     QCOMPARE(names(bodyOf(ListQuery::run(store, Resource::Pods, "ns",
                                          options("fieldSelector=metadata.name%3Db")))),
-             QStringList({"b"}));
+             QStringList({ "b" }));
     QCOMPARE(names(bodyOf(ListQuery::run(store, Resource::Pods, "", options("")))),
-             QStringList({"d", "a", "b", "c"})); // sorted by "namespace/name" like etcd keys
+             QStringList({ "d", "a", "b", "c" })); // sorted by "namespace/name" like etcd keys
 }
 
 void tst_ListQuery::paginatesAtFirstPageVersion()
@@ -188,7 +195,7 @@ void tst_ListQuery::paginatesAtFirstPageVersion()
     auto r = ListQuery::run(store, Resource::Pods, "ns", options("limit=2"));
     QVERIFY(r.ok());
     QJsonObject list = bodyOf(r);
-    QCOMPARE(names(list), QStringList({"p0", "p1"}));
+    QCOMPARE(names(list), QStringList({ "p0", "p1" }));
     QCOMPARE(list["metadata"].toObject()["remainingItemCount"].toInt(), 3);
     QString token = list["metadata"].toObject()["continue"].toString();
     QVERIFY(!token.isEmpty());
@@ -208,7 +215,7 @@ void tst_ListQuery::paginatesAtFirstPageVersion()
         token = list["metadata"].toObject()["continue"].toString();
     }
     QVERIFY(token.isEmpty());
-    QCOMPARE(all, QStringList({"p0", "p1", "p2", "p3", "p4"}));
+    QCOMPARE(all, QStringList({ "p0", "p1", "p2", "p3", "p4" }));
 }
 
 void tst_ListQuery::expiredContinueTokenIsGone()
@@ -235,7 +242,7 @@ void tst_ListQuery::malformedContinueTokenIsBadRequest()
     QVERIFY(!r.ok());
     QCOMPARE(r.error->code(), 400);
     QVERIFY(r.error->message().startsWith("continue key is not valid"));
-    const ContinueToken t{42, "ns/x"};
+    const ContinueToken t { 42, "ns/x" };
     QString err;
     const auto back = ContinueToken::decode(t.encode(), &err);
     QVERIFY(back);
@@ -248,20 +255,25 @@ void tst_ListQuery::resourceVersionSemantics_data()
     // Offsets are relative to the version after the fixture's writes: "cur" = current,
     // "mid" = the version at which only pod a existed.
     QTest::addColumn<QString>("query");
-    QTest::addColumn<QString>("at");        // "cur", "mid", or the error code
+    QTest::addColumn<QString>("at"); // "cur", "mid", or the error code
     QTest::addColumn<QStringList>("names");
-    QTest::newRow("unset-most-recent") << "" << "cur" << QStringList{"a", "b"};
-    QTest::newRow("zero-any") << "resourceVersion=0" << "cur" << QStringList{"a", "b"};
-    QTest::newRow("not-older-than") << "resourceVersion=MID" << "cur" << QStringList{"a", "b"};
-    QTest::newRow("exact-with-limit") << "resourceVersion=MID&limit=10" << "mid"
-                                      << QStringList{"a"};
-    QTest::newRow("exact-match") << "resourceVersion=MID&resourceVersionMatch=Exact" << "mid"
-                                 << QStringList{"a"};
+    QTest::newRow("unset-most-recent") << ""
+                                       << "cur" << QStringList { "a", "b" };
+    QTest::newRow("zero-any") << "resourceVersion=0"
+                              << "cur" << QStringList { "a", "b" };
+    QTest::newRow("not-older-than") << "resourceVersion=MID"
+                                    << "cur" << QStringList { "a", "b" };
+    QTest::newRow("exact-with-limit") << "resourceVersion=MID&limit=10"
+                                      << "mid" << QStringList { "a" };
+    QTest::newRow("exact-match") << "resourceVersion=MID&resourceVersionMatch=Exact"
+                                 << "mid" << QStringList { "a" };
     QTest::newRow("not-older-than-match-with-limit")
-        << "resourceVersion=MID&resourceVersionMatch=NotOlderThan&limit=10" << "cur"
-        << QStringList{"a", "b"};
-    QTest::newRow("future-not-older-than") << "resourceVersion=FUTURE" << "504" << QStringList();
-    QTest::newRow("future-exact") << "resourceVersion=FUTURE&limit=5" << "504" << QStringList();
+        << "resourceVersion=MID&resourceVersionMatch=NotOlderThan&limit=10"
+        << "cur" << QStringList { "a", "b" };
+    QTest::newRow("future-not-older-than") << "resourceVersion=FUTURE"
+                                           << "504" << QStringList();
+    QTest::newRow("future-exact") << "resourceVersion=FUTURE&limit=5"
+                                  << "504" << QStringList();
 }
 
 void tst_ListQuery::resourceVersionSemantics()

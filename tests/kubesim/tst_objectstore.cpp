@@ -11,16 +11,18 @@ namespace {
 
 QJsonObject pod(const QString &name, const QJsonObject &labels = {})
 {
-    return QJsonObject{
-        {"metadata", QJsonObject{{"name", name}, {"labels", labels}}},
-        {"spec", QJsonObject{{"containers", QJsonArray{QJsonObject{{"name", "main"}}}}}},
-        {"status", QJsonObject{{"phase", "Pending"}}}};
+    return QJsonObject {
+        { "metadata", QJsonObject { { "name", name }, { "labels", labels } } },
+        { "spec",
+          QJsonObject { { "containers", QJsonArray { QJsonObject { { "name", "main" } } } } } },
+        { "status", QJsonObject { { "phase", "Pending" } } }
+    };
 }
 
 QJsonObject claim(const QString &name)
 {
-    return QJsonObject{{"metadata", QJsonObject{{"name", name}}},
-                       {"spec", QJsonObject{{"tenantId", "t1"}, {"workloadRef", "w"}}}};
+    return QJsonObject { { "metadata", QJsonObject { { "name", name } } },
+                         { "spec", QJsonObject { { "tenantId", "t1" }, { "workloadRef", "w" } } } };
 }
 
 QString rvOf(const ObjectPtr &o)
@@ -103,7 +105,8 @@ void tst_ObjectStore::createRejectsDuplicateAndInvalid_data()
     QTest::newRow("pod-without-containers")
         << noContainers << 422 << "Invalid"
         << "Pod \"p\" is invalid: spec.containers: Required value";
-    QTest::newRow("bad-name") << pod("Bad_Name") << 422 << "Invalid" << "";
+    QTest::newRow("bad-name") << pod("Bad_Name") << 422 << "Invalid"
+                              << "";
 }
 
 void tst_ObjectStore::createRejectsDuplicateAndInvalid()
@@ -129,8 +132,9 @@ void tst_ObjectStore::replaceConflictsOnStaleResourceVersion()
     ObjectStore store;
     const auto created = store.create(Resource::Claims, "ns", claim("c1"));
     QJsonObject stale = created.object->json();
-    QVERIFY(store.mergePatch(Resource::Claims, "ns", "c1",
-                             QJsonObject{{"spec", QJsonObject{{"tenantId", "t2"}}}})
+    QVERIFY(store
+                .mergePatch(Resource::Claims, "ns", "c1",
+                            QJsonObject { { "spec", QJsonObject { { "tenantId", "t2" } } } })
                 .ok());
     const auto r = store.replace(Resource::Claims, "ns", "c1", stale);
     QVERIFY(!r.ok());
@@ -155,24 +159,29 @@ void tst_ObjectStore::mergePatchRespectsStatusScope()
 {
     ObjectStore store;
     QVERIFY(store.create(Resource::Claims, "ns", claim("c1")).ok());
-    const QJsonObject patch{{"status", QJsonObject{{"phase", "Active"}}},
-                            {"metadata", QJsonObject{{"labels", QJsonObject{{"a", "b"}}}}}};
+    const QJsonObject patch { { "status", QJsonObject { { "phase", "Active" } } },
+                              { "metadata",
+                                QJsonObject { { "labels", QJsonObject { { "a", "b" } } } } } };
     // The main resource ignores status (status subresource semantics)...
     auto r = store.mergePatch(Resource::Claims, "ns", "c1", patch, ObjectStore::Scope::Main);
     QVERIFY(r.ok());
     QVERIFY(!r.object->json().contains("status"));
     QCOMPARE(r.object->labels()["a"].toString(), QString("b"));
     // ... /status changes only status ...
-    r = store.mergePatch(Resource::Claims, "ns", "c1",
-                         QJsonObject{{"status", QJsonObject{{"phase", "Active"}}},
-                                     {"metadata", QJsonObject{{"labels", QJsonObject{{"a", "c"}}}}}},
-                         ObjectStore::Scope::Status);
+    r = store.mergePatch(
+        Resource::Claims, "ns", "c1",
+        QJsonObject { { "status", QJsonObject { { "phase", "Active" } } },
+                      { "metadata", QJsonObject { { "labels", QJsonObject { { "a", "c" } } } } } },
+        ObjectStore::Scope::Status);
     QVERIFY(r.ok());
     QCOMPARE(r.object->json()["status"].toObject()["phase"].toString(), QString("Active"));
     QCOMPARE(r.object->labels()["a"].toString(), QString("b"));
     // ... null removes a key (RFC 7386).
-    r = store.mergePatch(Resource::Claims, "ns", "c1",
-                         QJsonObject{{"metadata", QJsonObject{{"labels", QJsonObject{{"a", QJsonValue::Null}}}}}});
+    r = store.mergePatch(
+        Resource::Claims, "ns", "c1",
+        QJsonObject {
+            { "metadata",
+              QJsonObject { { "labels", QJsonObject { { "a", QJsonValue::Null } } } } } });
     QVERIFY(r.ok());
     QVERIFY(!r.object->labels().contains("a"));
 }
@@ -182,10 +191,10 @@ void tst_ObjectStore::generationGrowsOnlyOnSpecChange()
     ObjectStore store;
     QVERIFY(store.create(Resource::Claims, "ns", claim("c1")).ok());
     auto r = store.mergePatch(Resource::Claims, "ns", "c1",
-                              QJsonObject{{"status", QJsonObject{{"phase", "Active"}}}});
+                              QJsonObject { { "status", QJsonObject { { "phase", "Active" } } } });
     QCOMPARE(r.object->json()["metadata"].toObject()["generation"].toInt(), 1);
     r = store.mergePatch(Resource::Claims, "ns", "c1",
-                         QJsonObject{{"spec", QJsonObject{{"workloadRef", "x"}}}});
+                         QJsonObject { { "spec", QJsonObject { { "workloadRef", "x" } } } });
     QCOMPARE(r.object->json()["metadata"].toObject()["generation"].toInt(), 2);
 }
 
@@ -256,8 +265,9 @@ void tst_ObjectStore::snapshotRebuildsPastState()
     QVERIFY(store.create(Resource::Pods, "ns", pod("a")).ok());
     QVERIFY(store.create(Resource::Pods, "ns", pod("b")).ok());
     const quint64 at = store.resourceVersion();
-    QVERIFY(store.mergePatch(Resource::Pods, "ns", "a",
-                             QJsonObject{{"status", QJsonObject{{"phase", "Running"}}}})
+    QVERIFY(store
+                .mergePatch(Resource::Pods, "ns", "a",
+                            QJsonObject { { "status", QJsonObject { { "phase", "Running" } } } })
                 .ok());
     QVERIFY(store.remove(Resource::Pods, "ns", "b").ok());
     QVERIFY(store.create(Resource::Pods, "ns", pod("c")).ok());
@@ -265,11 +275,11 @@ void tst_ObjectStore::snapshotRebuildsPastState()
     KubeStatus err;
     const auto snap = store.snapshotAt(Resource::Pods, at, &err);
     QVERIFY(snap.has_value());
-    QCOMPARE(snap->keys(), QStringList({"ns/a", "ns/b"}));
+    QCOMPARE(snap->keys(), QStringList({ "ns/a", "ns/b" }));
     QCOMPARE(snap->value("ns/a")->json()["status"].toObject()["phase"].toString(),
              QString("Pending"));
     const auto now = store.snapshotAt(Resource::Pods, store.resourceVersion(), &err);
-    QCOMPARE(now->keys(), QStringList({"ns/a", "ns/c"}));
+    QCOMPARE(now->keys(), QStringList({ "ns/a", "ns/c" }));
 }
 
 void tst_ObjectStore::snapshotOfExpiredOrFutureVersionFails()
@@ -290,10 +300,13 @@ void tst_ObjectStore::snapshotOfExpiredOrFutureVersionFails()
 void tst_ObjectStore::deletedEventCarriesPreviousStateForSelectorExit()
 {
     ObjectStore store;
-    QVERIFY(store.create(Resource::Pods, "ns", pod("a", QJsonObject{{"app", "x"}})).ok());
+    QVERIFY(store.create(Resource::Pods, "ns", pod("a", QJsonObject { { "app", "x" } })).ok());
     QSignalSpy spy(&store, &ObjectStore::changed);
-    QVERIFY(store.mergePatch(Resource::Pods, "ns", "a",
-                             QJsonObject{{"metadata", QJsonObject{{"labels", QJsonObject{{"app", "y"}}}}}})
+    QVERIFY(store
+                .mergePatch(Resource::Pods, "ns", "a",
+                            QJsonObject {
+                                { "metadata",
+                                  QJsonObject { { "labels", QJsonObject { { "app", "y" } } } } } })
                 .ok());
     const auto ev = spy.at(0).at(0).value<StoreEventPtr>();
     const QByteArray line = ev->line(StoreEvent::WireType::Deleted);

@@ -1,0 +1,362 @@
+#include "kubeapi.h"
+
+#include "listoptions.h"
+#include "listquery.h"
+#include "watchregistry.h"
+
+#include "http/httpresponder.h"
+#include "http/httpresponse.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QUuid>
+
+namespace bh::sim {
+
+namespace {
+
+// The version /version reports (the gcloud kubectl dispatcher picks kubectl.1.33 for it).
+constexpr const char *ReportedMajor = "1";
+constexpr const char *ReportedMinor = "33";
+constexpr const char *ReportedGitVersion = "v1.33.0-boilerhouse-kubesim";
+
+QByteArray compact(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+void sendJson(http::Responder *r, int status, const QByteArray &body)
+{
+    r->send(http::Response::json(status, body));
+}
+
+QJsonObject resourceEntry(const ResourceType &t, bool subresourceStatus)
+{
+    if (subresourceStatus)
+        return QJsonObject { { "name", t.plural + QStringLiteral("/status") },
+                             { "singularName", QString() },
+                             { "namespaced", true },
+                             { "kind", t.kind },
+                             { "verbs", QJsonArray { "get", "patch", "update" } } };
+    return QJsonObject {
+        { "name", t.plural },
+        { "singularName", t.singular },
+        { "namespaced", true },
+        { "kind", t.kind },
+        { "verbs", QJsonArray { "create", "delete", "get", "list", "patch", "update", "watch" } },
+        { "shortNames", QJsonArray { t.shortName } }
+    };
+}
+
+QJsonObject groupVersion()
+{
+    const ResourceType &c = ResourceType::of(Resource::Claims);
+    return QJsonObject { { "groupVersion", c.apiVersion }, { "version", c.version } };
+}
+
+QString verbFor(const http::Request &req, bool collection, bool watch)
+{
+    switch (req.method()) {
+    case http::Request::Method::Get:
+    case http::Request::Method::Head:
+        return collection ? (watch ? QStringLiteral("watch") : QStringLiteral("list"))
+                          : QStringLiteral("get");
+    case http::Request::Method::Post:
+        return QStringLiteral("create");
+    case http::Request::Method::Put:
+        return QStringLiteral("update");
+    case http::Request::Method::Patch:
+        return QStringLiteral("patch");
+    case http::Request::Method::Delete:
+        return collection ? QStringLiteral("deletecollection") : QStringLiteral("delete");
+    default:
+        return QString::fromLatin1(req.methodName()).toLower();
+    }
+}
+
+} // namespace
+
+KubeApi::KubeApi(ObjectStore *store, WatchRegistry *watches, QStringList namespaces,
+                 QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_watches(watches)
+    , m_namespaces(std::move(namespaces))
+    , m_namespaceCreated(QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
+{ }
+
+void KubeApi::sendStatus(http::Responder *responder, const KubeStatus &status)
+{
+    sendJson(responder, status.code(), status.toCompactJson());
+}
+
+void KubeApi::handle(http::Responder *responder)
+{
+    const http::Request &req = responder->request();
+    QString path = req.path();
+    while (path.size() > 1 && path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    const QStringList seg = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    const bool isGet =
+        req.method() == http::Request::Method::Get || req.method() == http::Request::Method::Head;
+
+    // Namespaced resources:
+    //   /api/v1/namespaces/{ns}/pods[/{name}[/status]]
+    //   /apis/boilerhouse.dev/v1alpha1/namespaces/{ns}/boilerhouseclaims[/{name}[/status]]
+    // and the all-namespaces collections /api/v1/pods, /apis/.../boilerhouseclaims.
+    qsizetype base = -1;
+    if (seg.size() >= 2 && seg[0] == QLatin1String("api") && seg[1] == QLatin1String("v1"))
+        base = 2;
+    else if (seg.size() >= 3 && seg[0] == QLatin1String("apis")
+             && seg[1] == QLatin1String("boilerhouse.dev") && seg[2] == QLatin1String("v1alpha1"))
+        base = 3;
+    if (base > 0 && seg.size() > base) {
+        const bool core = base == 2;
+        QString ns;
+        qsizetype r = base;
+        if (seg[base] == QLatin1String("namespaces")) {
+            if (seg.size() == base + 1) {
+                if (core && isGet)
+                    return sendNamespaceList(responder);
+                return sendStatus(responder, KubeStatus::notFoundPath(path));
+            }
+            ns = seg[base + 1];
+            if (seg.size() == base + 2) {
+                if (core && isGet)
+                    return sendNamespace(responder, ns);
+                if (core)
+                    return sendStatus(responder, KubeStatus::methodNotAllowed());
+                return sendStatus(responder, KubeStatus::notFoundPath(path));
+            }
+            r = base + 2;
+        }
+        const auto resource = ResourceType::fromPlural(seg[r]);
+        const bool groupOk = resource && ((*resource == Resource::Pods) == core);
+        const qsizetype rest = seg.size() - r - 1; // segments after the plural
+        const bool statusSub = rest == 2 && seg[r + 2] == QLatin1String("status");
+        if (!groupOk || rest > 2 || (rest == 2 && !statusSub) || (ns.isEmpty() && rest > 0))
+            return sendStatus(responder, KubeStatus::notFoundPath(path));
+        const QString name = rest >= 1 ? seg[r + 1] : QString();
+        return handleResource(responder, *resource, ns, name, statusSub);
+    }
+
+    if (!isGet)
+        return sendStatus(responder, KubeStatus::methodNotAllowed());
+    return sendDiscovery(responder, path);
+}
+
+void KubeApi::sendDiscovery(http::Responder *responder, const QString &path)
+{
+    const ResourceType &pods = ResourceType::of(Resource::Pods);
+    const ResourceType &claims = ResourceType::of(Resource::Claims);
+    if (path == QLatin1String("/version")) {
+        return sendJson(
+            responder, 200,
+            compact(QJsonObject { { "major", ReportedMajor },
+                                  { "minor", ReportedMinor },
+                                  { "gitVersion", ReportedGitVersion },
+                                  { "gitCommit", "0000000000000000000000000000000000000000" },
+                                  { "gitTreeState", "clean" },
+                                  { "buildDate", "2026-01-01T00:00:00Z" },
+                                  { "goVersion", "go1.24.0" },
+                                  { "compiler", "gc" },
+                                  { "platform", "linux/amd64" } }));
+    }
+    if (path == QLatin1String("/api")) {
+        const QString host = QString::fromLatin1(responder->request().header("host"));
+        return sendJson(
+            responder, 200,
+            compact(QJsonObject { { "kind", "APIVersions" },
+                                  { "versions", QJsonArray { "v1" } },
+                                  { "serverAddressByClientCIDRs",
+                                    QJsonArray { QJsonObject { { "clientCIDR", "0.0.0.0/0" },
+                                                               { "serverAddress", host } } } } }));
+    }
+    const QJsonObject group { { "name", claims.group },
+                              { "versions", QJsonArray { groupVersion() } },
+                              { "preferredVersion", groupVersion() } };
+    if (path == QLatin1String("/apis")) {
+        return sendJson(responder, 200,
+                        compact(QJsonObject { { "kind", "APIGroupList" },
+                                              { "apiVersion", "v1" },
+                                              { "groups", QJsonArray { group } } }));
+    }
+    if (path == QLatin1String("/apis/boilerhouse.dev")) {
+        QJsonObject g = group;
+        g.insert("kind", "APIGroup");
+        g.insert("apiVersion", "v1");
+        return sendJson(responder, 200, compact(g));
+    }
+    if (path == QLatin1String("/api/v1")) {
+        const QJsonObject nsEntry { { "name", "namespaces" },
+                                    { "singularName", "namespace" },
+                                    { "namespaced", false },
+                                    { "kind", "Namespace" },
+                                    { "verbs", QJsonArray { "get", "list" } },
+                                    { "shortNames", QJsonArray { "ns" } } };
+        return sendJson(responder, 200,
+                        compact(QJsonObject { { "kind", "APIResourceList" },
+                                              { "apiVersion", "v1" },
+                                              { "groupVersion", "v1" },
+                                              { "resources",
+                                                QJsonArray { nsEntry, resourceEntry(pods, false),
+                                                             resourceEntry(pods, true) } } }));
+    }
+    if (path == QLatin1String("/apis/boilerhouse.dev/v1alpha1")) {
+        return sendJson(responder, 200,
+                        compact(QJsonObject { { "kind", "APIResourceList" },
+                                              { "apiVersion", "v1" },
+                                              { "groupVersion", claims.apiVersion },
+                                              { "resources",
+                                                QJsonArray { resourceEntry(claims, false),
+                                                             resourceEntry(claims, true) } } }));
+    }
+    if (path == QLatin1String("/healthz") || path == QLatin1String("/readyz")
+        || path == QLatin1String("/livez")) {
+        return responder->send(http::Response(200, "ok", "text/plain; charset=utf-8"));
+    }
+    sendStatus(responder, KubeStatus::notFoundPath(path));
+}
+
+QJsonObject KubeApi::namespaceObject(const QString &ns) const
+{
+    return QJsonObject {
+        { "kind", "Namespace" },
+        { "apiVersion", "v1" },
+        { "metadata",
+          QJsonObject { { "name", ns },
+                        { "uid", QUuid::createUuidV5(QUuid(), ns).toString(QUuid::WithoutBraces) },
+                        { "resourceVersion", "1" },
+                        { "creationTimestamp", m_namespaceCreated },
+                        { "labels", QJsonObject { { "kubernetes.io/metadata.name", ns } } } } },
+        { "spec", QJsonObject { { "finalizers", QJsonArray { "kubernetes" } } } },
+        { "status", QJsonObject { { "phase", "Active" } } }
+    };
+}
+
+void KubeApi::sendNamespace(http::Responder *responder, const QString &ns)
+{
+    if (!m_namespaces.contains(ns))
+        return sendStatus(responder, KubeStatus::namespaceNotFound(ns));
+    sendJson(responder, 200, compact(namespaceObject(ns)));
+}
+
+void KubeApi::sendNamespaceList(http::Responder *responder)
+{
+    QJsonArray items;
+    for (const QString &ns : m_namespaces) {
+        QJsonObject o = namespaceObject(ns);
+        o.remove("kind");
+        o.remove("apiVersion");
+        items.append(o);
+    }
+    sendJson(responder, 200,
+             compact(QJsonObject { { "kind", "NamespaceList" },
+                                   { "apiVersion", "v1" },
+                                   { "metadata", QJsonObject { { "resourceVersion", "1" } } },
+                                   { "items", items } }));
+}
+
+void KubeApi::handleResource(http::Responder *responder, Resource resource, const QString &ns,
+                             const QString &name, bool status)
+{
+    const http::Request &req = responder->request();
+    const ResourceType &rt = ResourceType::of(resource);
+    const bool collection = name.isEmpty();
+    const QUrlQuery query = req.query();
+
+    KubeStatus err;
+    std::optional<ListOptions> options;
+    bool watch = false;
+    if (collection
+        && (req.method() == http::Request::Method::Get
+            || req.method() == http::Request::Method::Head)) {
+        options = ListOptions::parse(query, &err);
+        watch = options && options->watch;
+    }
+    if (!ns.isEmpty() && !m_namespaces.contains(ns))
+        return sendStatus(responder,
+                          KubeStatus::forbidden(rt, verbFor(req, collection, watch), ns));
+
+    const auto scope = status ? ObjectStore::Scope::Status : ObjectStore::Scope::Main;
+    auto parseBody = [&](QJsonObject *out) -> bool {
+        QJsonParseError pe;
+        const QJsonDocument doc = QJsonDocument::fromJson(req.body(), &pe);
+        if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+            sendStatus(responder,
+                       KubeStatus::badRequest(
+                           QStringLiteral("couldn't get version/kind; json parse error: %1")
+                               .arg(pe.error != QJsonParseError::NoError
+                                        ? pe.errorString()
+                                        : QStringLiteral("expected a JSON object"))));
+            return false;
+        }
+        *out = doc.object();
+        return true;
+    };
+    auto answer = [&](const ObjectStore::Result &r, int okStatus) {
+        if (!r.ok())
+            return sendStatus(responder, *r.error);
+        sendJson(responder, okStatus, r.object->encoded());
+    };
+
+    switch (req.method()) {
+    case http::Request::Method::Get:
+    case http::Request::Method::Head:
+        if (collection) {
+            if (!options)
+                return sendStatus(responder, err);
+            QString q = QString::fromUtf8(req.url().query(QUrl::FullyEncoded).toUtf8());
+            if (watch)
+                return m_watches->open(responder, resource, ns, *options, q);
+            const ListQuery::Result r = ListQuery::run(*m_store, resource, ns, *options);
+            if (!r.ok())
+                return sendStatus(responder, *r.error);
+            return sendJson(responder, 200, r.body);
+        } else {
+            const ObjectPtr o = m_store->get(resource, ns, name);
+            if (!o)
+                return sendStatus(responder, KubeStatus::notFound(rt, name));
+            return sendJson(responder, 200, o->encoded());
+        }
+    case http::Request::Method::Post: {
+        if (!collection || status)
+            return sendStatus(responder, KubeStatus::methodNotAllowed());
+        QJsonObject body;
+        if (!parseBody(&body))
+            return;
+        return answer(m_store->create(resource, ns, body), 201);
+    }
+    case http::Request::Method::Put: {
+        if (collection)
+            return sendStatus(responder, KubeStatus::methodNotAllowed());
+        QJsonObject body;
+        if (!parseBody(&body))
+            return;
+        return answer(m_store->replace(resource, ns, name, body, scope), 200);
+    }
+    case http::Request::Method::Patch: {
+        if (collection)
+            return sendStatus(responder, KubeStatus::methodNotAllowed());
+        const QByteArray ct = req.header("content-type").split(';').first().trimmed().toLower();
+        // Strategic merge patch is treated as a JSON merge patch (identical for the maps
+        // and scalars Boilerhouse objects use; lists are replaced, not merged).
+        if (ct != "application/merge-patch+json" && ct != "application/strategic-merge-patch+json")
+            return sendStatus(responder, KubeStatus::unsupportedMediaType(QString::fromLatin1(ct)));
+        QJsonObject body;
+        if (!parseBody(&body))
+            return;
+        return answer(m_store->mergePatch(resource, ns, name, body, scope), 200);
+    }
+    case http::Request::Method::Delete:
+        if (collection || status)
+            return sendStatus(responder, KubeStatus::methodNotAllowed());
+        return answer(m_store->remove(resource, ns, name), 200);
+    default:
+        return sendStatus(responder, KubeStatus::methodNotAllowed());
+    }
+}
+
+} // namespace bh::sim
