@@ -39,6 +39,8 @@ QUrl ClientConfig::streamUrl(const std::optional<QString> &since) const
 
 QString ClientConfig::validate() const
 {
+    if (serverUrl.isEmpty())
+        return QStringLiteral("no server URL given (expected http://HOST:PORT)");
     if (!serverUrl.isValid())
         return QStringLiteral("invalid server URL: %1").arg(serverUrl.errorString());
     if (serverUrl.scheme() != QLatin1String("http") && serverUrl.scheme() != QLatin1String("https"))
