@@ -4,11 +4,14 @@
 #include "httpresponder.h"
 #include "httpresponse.h"
 
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimerEvent>
 
 #include <algorithm>
 #include <cstring>
+
+#include <sys/socket.h>
 
 namespace bh::http {
 
@@ -176,8 +179,55 @@ void Connection::setPaused(bool paused)
         QMetaObject::invokeMethod(this, &Connection::processInput, Qt::QueuedConnection);
 }
 
+void Connection::closeGracefully(bool linger)
+{
+    m_closing = true;
+    m_readState = ReadState::Stopped;
+    m_timer.stop();
+    m_timerKind = TimerKind::None;
+    // Lingering close after an error answered while the peer may still be sending: closing a
+    // socket with unread input makes the kernel send a RST, which can destroy the response
+    // before the peer has read it. So: half-close once the response is out, read and discard
+    // until the peer closes, at most LingerTimeout. (Not for TLS: the fd carries records.)
+    if (linger && m_socket && !qobject_cast<QSslSocket *>(m_socket)) {
+        m_lingering = true;
+        m_timerKind = TimerKind::Linger;
+        m_timer.start(int(LingerTimeout.count()), Qt::CoarseTimer, this);
+        discardInput();
+        m_socket->flush();
+        shutdownWriteWhenFlushed();
+        return;
+    }
+    if (m_socket)
+        m_socket->disconnectFromHost();
+}
+
+void Connection::discardInput()
+{
+    if (!m_socket)
+        return;
+    m_scratch.resize(ReadChunkBytes);
+    while (m_socket && m_socket->bytesAvailable() > 0) {
+        if (m_socket->read(m_scratch.data(), ReadChunkBytes) <= 0)
+            break;
+    }
+}
+
+void Connection::shutdownWriteWhenFlushed()
+{
+    if (!m_lingering || m_writeShutdown || !m_socket || m_socket->bytesToWrite() > 0)
+        return;
+    m_writeShutdown = true;
+    if (::shutdown(int(m_socket->socketDescriptor()), SHUT_WR) != 0)
+        m_socket->disconnectFromHost();
+}
+
 void Connection::processInput()
 {
+    if (m_lingering) {
+        discardInput();
+        return;
+    }
     if (m_inProcess) {
         m_again = true;
         return;
@@ -453,11 +503,7 @@ void Connection::advanceQueue()
         const bool close = done->m_closeAfter;
         done->deleteLater();
         if (close) {
-            m_closing = true;
-            m_readState = ReadState::Stopped;
-            m_timer.stop();
-            m_timerKind = TimerKind::None;
-            m_socket->disconnectFromHost();
+            closeGracefully(done->m_internal);
             return;
         }
         if (!m_queue.empty()) {
@@ -492,6 +538,10 @@ void Connection::noteOutputLevel(Responder *responder)
 
 void Connection::onBytesWritten()
 {
+    if (m_lingering) {
+        shutdownWriteWhenFlushed();
+        return;
+    }
     if (m_queue.empty() || !m_socket)
         return;
     Responder *front = m_queue.front();
@@ -560,6 +610,8 @@ void Connection::onDisconnected()
 
 void Connection::updateTimer()
 {
+    if (m_lingering)
+        return;
     TimerKind want = TimerKind::None;
     if (!m_closed && !m_closing && !m_paused && m_socket) {
         if (m_requestStarted || m_readState == ReadState::Body)
@@ -581,6 +633,8 @@ void Connection::updateTimer()
     case TimerKind::Idle:
         m_timer.start(int(m_limits.keepAliveTimeout.count()), Qt::CoarseTimer, this);
         break;
+    case TimerKind::Linger:
+        break;
     }
 }
 
@@ -600,6 +654,9 @@ void Connection::timerEvent(QTimerEvent *event)
         respondError(408,
                      QStringLiteral("request not complete within %1 ms")
                          .arg(m_limits.requestTimeout.count()));
+        break;
+    case TimerKind::Linger:
+        m_socket->abort();
         break;
     case TimerKind::FirstByte:
     case TimerKind::Idle:

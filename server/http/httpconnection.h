@@ -10,6 +10,7 @@
 
 #include <http_parser.h>
 
+#include <chrono>
 #include <deque>
 
 QT_BEGIN_NAMESPACE
@@ -39,6 +40,10 @@ public:
     // Extra bytes over Limits::maxUrlBytes allowed on an unfinished request line (method,
     // spaces, "HTTP/1.1") before it is answered 414 without waiting for the head. Default 32.
     static constexpr qsizetype RequestLineSlackBytes = 32;
+
+    // How long a connection closed after an error keeps reading (and discarding) the peer's
+    // input so that the error response is not destroyed by a TCP reset. Default 2 s.
+    static constexpr std::chrono::milliseconds LingerTimeout { 2000 };
 
     Connection(QTcpSocket *socket, const Limits &limits, QObject *parent = nullptr);
     ~Connection() override;
@@ -72,7 +77,7 @@ protected:
 
 private:
     enum class ReadState { Head, Body, Stopped };
-    enum class TimerKind { None, FirstByte, Request, Idle };
+    enum class TimerKind { None, FirstByte, Request, Idle, Linger };
 
     void processInput();
     bool step(); // one parsing step; false when nothing more can be done now
@@ -88,6 +93,9 @@ private:
     void onBytesWritten();
     void updateTimer();
     void consume(qint64 bytes);
+    void closeGracefully(bool linger);
+    void discardInput();
+    void shutdownWriteWhenFlushed();
 
     // http_parser callbacks
     static int onMessageBegin(http_parser *p);
@@ -128,6 +136,8 @@ private:
     bool m_paused = false;
     bool m_closed = false;
     bool m_closing = false; // graceful close requested
+    bool m_lingering = false;
+    bool m_writeShutdown = false;
     bool m_inProcess = false;
     bool m_again = false;
 };

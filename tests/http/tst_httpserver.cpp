@@ -3,6 +3,7 @@
 #include "http/httpresponse.h"
 #include "http/httpserver.h"
 
+#include "echoserver.h"
 #include "rawclient.h"
 
 #include <QJsonDocument>
@@ -23,14 +24,7 @@ class tst_httpserver : public QObject
 {
     Q_OBJECT
 
-private:
-    // A server answering "<METHOD> <path>" as text/plain, or deferring when asked.
-    std::unique_ptr<Server> startEchoServer(const Limits &limits = Limits());
-    QList<QPointer<Responder>> m_deferred;
-    QList<Request> m_seen;
-
 private Q_SLOTS:
-    void init();
     void answersGet();
     void parsesRequestFields();
     void readsRequestBody_data();
@@ -40,34 +34,21 @@ private Q_SLOTS:
     void streamsChunksIncrementally();
     void emitsDisconnectedWhenPeerLeaves();
     void closeAllConnectionsAbortsStreams();
+    void headIsAnsweredWithoutBody();
+    void noContentHasNoBodyOrLength();
+    void connectionPersistence_data();
+    void connectionPersistence();
+    void streamToHttp10IsRawAndCloses();
+    void continues100ForExpectingClient();
+    void pausedServerReadsNothingUntilResumed();
+    void backpressureThenWritable();
+    void abortBreaksStream();
 };
-
-std::unique_ptr<Server> tst_httpserver::startEchoServer(const Limits &limits)
-{
-    auto server = std::make_unique<Server>(limits);
-    server->setHandler([this](Responder *r) {
-        m_seen.append(r->request());
-        if (r->request().path().startsWith(QLatin1String("/defer"))) {
-            m_deferred.append(r);
-            return;
-        }
-        r->send(Response(200, r->request().methodName() + ' ' + r->request().path().toUtf8(),
-                         "text/plain"));
-    });
-    if (!server->listen())
-        qFatal("listen failed: %s", qPrintable(server->errorString()));
-    return server;
-}
-
-void tst_httpserver::init()
-{
-    m_deferred.clear();
-    m_seen.clear();
-}
 
 void tst_httpserver::answersGet()
 {
-    auto server = startEchoServer();
+    EchoServer echo;
+    Server *server = &echo.server;
     RawClient client;
     client.connectTo(server->serverPort());
     client.write("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -84,15 +65,16 @@ void tst_httpserver::answersGet()
 
 void tst_httpserver::parsesRequestFields()
 {
-    auto server = startEchoServer();
+    EchoServer echo;
+    Server *server = &echo.server;
     RawClient client;
     client.connectTo(server->serverPort());
     client.write("DELETE /a%20b/c?x=1&y=two%20words HTTP/1.0\r\nX-One: first \r\n"
                  "x-one: second\r\nConnection: keep-alive\r\n\r\n");
     RawClient::Response r;
     QVERIFY(client.waitForResponse(&r));
-    QCOMPARE(m_seen.size(), 1);
-    const Request &req = m_seen.first();
+    QCOMPARE(echo.seen.size(), 1);
+    const Request &req = echo.seen.first();
     QCOMPARE(req.method(), Request::Method::Delete);
     QCOMPARE(req.methodName(), QByteArray("DELETE"));
     QCOMPARE(req.target(), QByteArray("/a%20b/c?x=1&y=two%20words"));
@@ -129,20 +111,22 @@ void tst_httpserver::readsRequestBody()
 {
     QFETCH(QByteArray, request);
     QFETCH(QByteArray, body);
-    auto server = startEchoServer();
+    EchoServer echo;
+    Server *server = &echo.server;
     RawClient client;
     client.connectTo(server->serverPort());
     client.write(request);
     RawClient::Response r;
     QVERIFY(client.waitForResponse(&r));
     QCOMPARE(r.status, 200);
-    QCOMPARE(m_seen.size(), 1);
-    QCOMPARE(m_seen.first().body(), body);
+    QCOMPARE(echo.seen.size(), 1);
+    QCOMPARE(echo.seen.first().body(), body);
 }
 
 void tst_httpserver::keepAliveReusesConnection()
 {
-    auto server = startEchoServer();
+    EchoServer echo;
+    Server *server = &echo.server;
     RawClient client;
     client.connectTo(server->serverPort());
     for (int i = 0; i < 5; ++i) {
@@ -158,19 +142,20 @@ void tst_httpserver::keepAliveReusesConnection()
 
 void tst_httpserver::pipelinedDeferredResponsesKeepRequestOrder()
 {
-    auto server = startEchoServer();
+    EchoServer echo;
+    Server *server = &echo.server;
     RawClient client;
     client.connectTo(server->serverPort());
     client.write(
         "GET /defer1 HTTP/1.1\r\n\r\nGET /defer2 HTTP/1.1\r\n\r\nGET /now HTTP/1.1\r\n\r\n");
-    QTRY_COMPARE_WITH_TIMEOUT(m_seen.size(), 3, Timeout);
-    QCOMPARE(m_deferred.size(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(echo.seen.size(), 3, Timeout);
+    QCOMPARE(echo.deferred.size(), 2);
     // Answer the second deferred one first: nothing may be written before the first.
-    m_deferred.at(1)->send(Response(200, "second"));
-    QVERIFY(m_deferred.at(1)->isFinished());
-    QVERIFY(m_deferred.at(1)->bytesToWrite() > 0); // held back behind the first
+    echo.deferred.at(1)->send(Response(200, "second"));
+    QVERIFY(echo.deferred.at(1)->isFinished());
+    QVERIFY(echo.deferred.at(1)->bytesToWrite() > 0); // held back behind the first
     QVERIFY(client.received().isEmpty());
-    m_deferred.at(0)->send(Response(200, "first"));
+    echo.deferred.at(0)->send(Response(200, "first"));
     RawClient::Response r1, r2, r3;
     QVERIFY(client.waitForResponse(&r1));
     QVERIFY(client.waitForResponse(&r2));
@@ -179,17 +164,18 @@ void tst_httpserver::pipelinedDeferredResponsesKeepRequestOrder()
     QCOMPARE(r2.body, QByteArray("second"));
     QCOMPARE(r3.body, QByteArray("GET /now"));
     // Finished responders are deleted later: handlers must hold QPointer.
-    QTRY_VERIFY_WITH_TIMEOUT(m_deferred.at(0).isNull() && m_deferred.at(1).isNull(), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(echo.deferred.at(0).isNull() && echo.deferred.at(1).isNull(), Timeout);
 }
 
 void tst_httpserver::streamsChunksIncrementally()
 {
-    auto server = startEchoServer();
+    EchoServer echo;
+    Server *server = &echo.server;
     RawClient client;
     client.connectTo(server->serverPort());
     client.write("GET /defer-stream HTTP/1.1\r\n\r\n");
-    QTRY_COMPARE_WITH_TIMEOUT(m_deferred.size(), 1, Timeout);
-    QPointer<Responder> stream = m_deferred.first();
+    QTRY_COMPARE_WITH_TIMEOUT(echo.deferred.size(), 1, Timeout);
+    QPointer<Responder> stream = echo.deferred.first();
     stream->beginStream(200, { { "Content-Type", "application/json" } });
     QVERIFY(stream->isStreaming());
     QTRY_VERIFY_WITH_TIMEOUT(client.received().contains("Transfer-Encoding: chunked\r\n"), Timeout);
@@ -217,13 +203,14 @@ void tst_httpserver::streamsChunksIncrementally()
 
 void tst_httpserver::emitsDisconnectedWhenPeerLeaves()
 {
-    auto server = startEchoServer();
-    QSignalSpy counts(server.get(), &Server::connectionCountChanged);
+    EchoServer echo;
+    Server *server = &echo.server;
+    QSignalSpy counts(server, &Server::connectionCountChanged);
     auto client = std::make_unique<RawClient>();
     client->connectTo(server->serverPort());
     client->write("GET /defer HTTP/1.1\r\n\r\n");
-    QTRY_COMPARE_WITH_TIMEOUT(m_deferred.size(), 1, Timeout);
-    QPointer<Responder> pending = m_deferred.first();
+    QTRY_COMPARE_WITH_TIMEOUT(echo.deferred.size(), 1, Timeout);
+    QPointer<Responder> pending = echo.deferred.first();
     QSignalSpy gone(pending.data(), &Responder::disconnected);
     client.reset();
     QTRY_COMPARE_WITH_TIMEOUT(gone.size(), 1, Timeout);
@@ -235,22 +222,212 @@ void tst_httpserver::emitsDisconnectedWhenPeerLeaves()
 
 void tst_httpserver::closeAllConnectionsAbortsStreams()
 {
-    auto server = startEchoServer();
+    EchoServer echo;
+    Server *server = &echo.server;
     RawClient a, b;
     a.connectTo(server->serverPort());
     b.connectTo(server->serverPort());
     a.write("GET /defer-a HTTP/1.1\r\n\r\n");
     b.write("GET /defer-b HTTP/1.1\r\n\r\n");
-    QTRY_COMPARE_WITH_TIMEOUT(m_deferred.size(), 2, Timeout);
-    m_deferred.at(0)->beginStream(200, {});
-    QSignalSpy goneA(m_deferred.at(0).data(), &Responder::disconnected);
-    QSignalSpy goneB(m_deferred.at(1).data(), &Responder::disconnected);
+    QTRY_COMPARE_WITH_TIMEOUT(echo.deferred.size(), 2, Timeout);
+    echo.deferred.at(0)->beginStream(200, {});
+    QSignalSpy goneA(echo.deferred.at(0).data(), &Responder::disconnected);
+    QSignalSpy goneB(echo.deferred.at(1).data(), &Responder::disconnected);
     server->closeAllConnections();
     QCOMPARE(goneA.size(), 1);
     QCOMPARE(goneB.size(), 1);
     QCOMPARE(server->connectionCount(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(a.isClosedByPeer() && b.isClosedByPeer(), Timeout);
     QVERIFY(server->isListening());
+}
+
+void tst_httpserver::headIsAnsweredWithoutBody()
+{
+    EchoServer echo;
+    RawClient client;
+    client.connectTo(echo.port());
+    client.write("HEAD /thing HTTP/1.1\r\n\r\n");
+    RawClient::Response r;
+    QVERIFY(client.waitForResponse(&r, /*headOnly=*/true));
+    QCOMPARE(echo.seen.first().method(), Request::Method::Head);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.header("content-length"), QByteArray("11")); // "HEAD /thing"
+    // No body bytes followed: the next response parses cleanly on the same connection.
+    client.write("GET /next HTTP/1.1\r\n\r\n");
+    QVERIFY(client.waitForResponse(&r));
+    QCOMPARE(r.body, QByteArray("GET /next"));
+}
+
+void tst_httpserver::noContentHasNoBodyOrLength()
+{
+    Server server;
+    server.setHandler([](Responder *r) { r->send(Response(204, "ignored")); });
+    QVERIFY(server.listen());
+    RawClient client;
+    client.connectTo(server.serverPort());
+    client.write("DELETE /x HTTP/1.1\r\n\r\nGET /y HTTP/1.1\r\n\r\n");
+    RawClient::Response r1, r2;
+    QVERIFY(client.waitForResponse(&r1));
+    QVERIFY(client.waitForResponse(&r2));
+    QCOMPARE(r1.status, 204);
+    QVERIFY(r1.header("content-length").isEmpty());
+    QCOMPARE(r2.status, 204);
+    QVERIFY(client.received().isEmpty());
+}
+
+void tst_httpserver::connectionPersistence_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<bool>("staysOpen");
+    QTest::addColumn<QByteArray>("connectionHeader");
+    QTest::newRow("1.1 default keeps")
+        << QByteArray("GET / HTTP/1.1\r\n\r\n") << true << QByteArray();
+    QTest::newRow("1.1 close honoured") << QByteArray("GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
+                                        << false << QByteArray("close");
+    QTest::newRow("1.1 close among tokens")
+        << QByteArray("GET / HTTP/1.1\r\nConnection: TE, Close\r\n\r\n") << false
+        << QByteArray("close");
+    QTest::newRow("1.0 default closes")
+        << QByteArray("GET / HTTP/1.0\r\n\r\n") << false << QByteArray("close");
+    QTest::newRow("1.0 keep-alive keeps")
+        << QByteArray("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n") << true
+        << QByteArray("keep-alive");
+}
+
+void tst_httpserver::connectionPersistence()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(bool, staysOpen);
+    QFETCH(QByteArray, connectionHeader);
+    EchoServer echo;
+    RawClient client;
+    client.connectTo(echo.port());
+    client.write(request);
+    RawClient::Response r;
+    QVERIFY(client.waitForResponse(&r));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.header("connection"), connectionHeader);
+    if (staysOpen) {
+        client.write(request);
+        QVERIFY(client.waitForResponse(&r));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(echo.seen.size(), 2);
+    } else {
+        QTRY_VERIFY_WITH_TIMEOUT(client.isClosedByPeer(), Timeout);
+        QVERIFY(client.received().isEmpty());
+        QCOMPARE(echo.seen.size(), 1);
+    }
+}
+
+void tst_httpserver::streamToHttp10IsRawAndCloses()
+{
+    EchoServer echo;
+    RawClient client;
+    client.connectTo(echo.port());
+    client.write("GET /defer HTTP/1.0\r\n\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(echo.deferred.size(), 1, Timeout);
+    QPointer<Responder> stream = echo.deferred.first();
+    stream->beginStream(200, { { "Content-Type", "text/plain" } });
+    QVERIFY(stream->writeChunk("one\n"));
+    QVERIFY(stream->writeChunk("two\n"));
+    stream->endStream();
+    RawClient::Response r;
+    QVERIFY(client.waitForResponse(&r)); // delimited by close
+    QVERIFY(!r.chunked);
+    QVERIFY(r.header("transfer-encoding").isEmpty());
+    QCOMPARE(r.body, QByteArray("one\ntwo\n"));
+}
+
+void tst_httpserver::continues100ForExpectingClient()
+{
+    EchoServer echo;
+    RawClient client;
+    client.connectTo(echo.port());
+    client.write("POST /up HTTP/1.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+    RawClient::Response r;
+    QVERIFY(client.waitForResponse(&r));
+    QCOMPARE(r.status, 100);
+    client.write("hello");
+    QVERIFY(client.waitForResponse(&r));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(echo.seen.first().body(), QByteArray("hello"));
+}
+
+void tst_httpserver::pausedServerReadsNothingUntilResumed()
+{
+    EchoServer echo;
+    echo.server.setPaused(true);
+    RawClient a;
+    a.connectTo(echo.port());
+    a.write("GET /a HTTP/1.1\r\n\r\n");
+    QTRY_VERIFY_WITH_TIMEOUT(a.isConnected() && a.socket()->bytesToWrite() == 0, Timeout);
+    // A later connection is accepted (and paused too): the server's loop went round.
+    RawClient b;
+    b.connectTo(echo.port());
+    b.write("GET /b HTTP/1.1\r\n\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(echo.server.connectionCount(), 2, Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(b.isConnected() && b.socket()->bytesToWrite() == 0, Timeout);
+    QCOMPARE(echo.seen.size(), 0);
+    QVERIFY(a.received().isEmpty());
+    echo.server.setPaused(false);
+    RawClient::Response r;
+    QVERIFY(a.waitForResponse(&r));
+    QCOMPARE(r.body, QByteArray("GET /a"));
+    QVERIFY(b.waitForResponse(&r));
+    QCOMPARE(r.body, QByteArray("GET /b"));
+}
+
+void tst_httpserver::backpressureThenWritable()
+{
+    Limits limits;
+    limits.maxOutputBufferBytes = 256 * 1024;
+    EchoServer echo(limits);
+    RawClient client;
+    client.connectTo(echo.port());
+    client.socket()->setReadBufferSize(64 * 1024); // a slow reader: TCP fills up
+    client.write("GET /defer-watch HTTP/1.1\r\n\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(echo.deferred.size(), 1, Timeout);
+    QPointer<Responder> stream = echo.deferred.first();
+    QSignalSpy writable(stream.data(), &Responder::writable);
+    stream->beginStream(200, {});
+    const QByteArray chunk(64 * 1024, 'x');
+    // Bounded: kernel buffers absorb a few MB before the layer's own buffer grows.
+    constexpr int MaxChunks = 4000;
+    int written = 0;
+    while (!stream->isBackpressured() && written < MaxChunks) {
+        QVERIFY(stream->writeChunk(chunk));
+        ++written;
+    }
+    QVERIFY2(stream->isBackpressured(), "the output never backed up");
+    QVERIFY(stream->bytesToWrite() > qint64(limits.maxOutputBufferBytes));
+    QCOMPARE(writable.size(), 0);
+    // The reader drains: the layer reports writable once below half the limit.
+    client.socket()->setReadBufferSize(0);
+    qint64 drained = 0;
+    QTRY_VERIFY_WITH_TIMEOUT((drained += client.socket()->readAll().size(), writable.size() > 0),
+                             Timeout);
+    QVERIFY(!stream->isBackpressured());
+    QVERIFY(stream->bytesToWrite() <= qint64(limits.maxOutputBufferBytes / 2));
+    QVERIFY(drained > 0);
+    stream->endStream();
+}
+
+void tst_httpserver::abortBreaksStream()
+{
+    EchoServer echo;
+    RawClient client;
+    client.connectTo(echo.port());
+    client.write("GET /defer HTTP/1.1\r\n\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(echo.deferred.size(), 1, Timeout);
+    QPointer<Responder> stream = echo.deferred.first();
+    QSignalSpy gone(stream.data(), &Responder::disconnected);
+    stream->beginStream(200, {});
+    QVERIFY(stream->writeChunk("partial"));
+    stream->abort();
+    QCOMPARE(gone.size(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(client.isClosedByPeer(), Timeout);
+    QVERIFY(!client.received().endsWith("0\r\n\r\n"));
+    QTRY_COMPARE_WITH_TIMEOUT(echo.server.connectionCount(), 0, Timeout);
 }
 
 QTEST_GUILESS_MAIN(tst_httpserver)
