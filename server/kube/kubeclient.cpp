@@ -53,7 +53,10 @@ QUrl KubeClient::urlFor(const QString &path, const QString &query) const
     while (prefix.endsWith(QLatin1Char('/')))
         prefix.chop(1);
     url.setPath(prefix + path);
-    url.setQuery(query, QUrl::StrictMode);
+    if (!query.isEmpty())
+        url.setQuery(query, QUrl::StrictMode);
+    else
+        url.setQuery(QString());
     return url;
 }
 

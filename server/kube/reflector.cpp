@@ -6,6 +6,7 @@
 #include "kube/watchstream.h"
 
 #include <QJsonArray>
+#include <QPointer>
 #include <QRandomGenerator>
 #include <QTimer>
 #include <QUrlQuery>
@@ -117,7 +118,8 @@ public:
 
     void onPage()
     {
-        RequestJob *done = std::exchange(job, nullptr);
+        RequestJob *done = job.data();
+        job = nullptr;
         done->deleteLater();
         if (!done->ok()) {
             if (done->httpStatus() == 410 && !continueToken.isEmpty()) {
@@ -220,7 +222,8 @@ public:
 
     void onWatchEnded(WatchStream::End end)
     {
-        WatchStream *done = std::exchange(stream, nullptr);
+        WatchStream *done = stream.data();
+        stream = nullptr;
         done->deleteLater();
         const bool established = done->httpStatus() >= 200 && done->httpStatus() <= 299;
         const bool quiet = done->eventCount() == 0
@@ -311,8 +314,8 @@ public:
     QString lastError;
     QString resourceVersion;
     ReflectorStats stats;
-    RequestJob *job = nullptr;
-    WatchStream *stream = nullptr;
+    QPointer<RequestJob> job;     // children of the client, which may go first
+    QPointer<WatchStream> stream;
     QList<QJsonObject> items;
     QString listResourceVersion;
     QString continueToken;

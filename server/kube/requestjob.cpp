@@ -33,6 +33,7 @@ void RequestJob::send()
     m_client->prepare(
         this, m_path, m_query, false,
         [this](QNetworkRequest request) {
+            qCDebug(lcKube, "GET %s", qPrintable(request.url().toString()));
             m_reply = m_client->manager(false)->get(request);
             connect(m_reply, &QNetworkReply::finished, this, &RequestJob::onReplyFinished);
             connect(m_reply, &QNetworkReply::downloadProgress, this, [this](qint64 received, qint64) {
@@ -52,12 +53,16 @@ void RequestJob::abort()
 
 void RequestJob::onReplyFinished()
 {
+    if (!m_reply)
+        return;
     QNetworkReply *reply = m_reply;
     m_reply = nullptr;
     reply->deleteLater();
     reply->disconnect(this);
     m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     m_body = reply->readAll();
+    qCDebug(lcKube, "GET %s: status %d, %lld bytes, %s", qPrintable(m_path), m_status,
+            qlonglong(m_body.size()), qPrintable(reply->errorString()));
     if (m_status == 0) {
         m_connectionRefused = reply->error() == QNetworkReply::ConnectionRefusedError;
         const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError
@@ -111,7 +116,8 @@ void RequestJob::complete()
         return;
     m_done = true;
     if (m_reply) {
-        QNetworkReply *reply = std::exchange(m_reply, nullptr);
+        QNetworkReply *reply = m_reply.data();
+        m_reply = nullptr;
         reply->disconnect(this);
         reply->abort();
         reply->deleteLater();

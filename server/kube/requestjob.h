@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 
 QT_BEGIN_NAMESPACE
@@ -64,7 +65,7 @@ private:
     KubeClient *m_client;
     QString m_path;
     QString m_query;
-    QNetworkReply *m_reply = nullptr;
+    QPointer<QNetworkReply> m_reply; // the manager may delete it first (client teardown)
     bool m_retried = false;
     bool m_done = false;
     Error m_error = Error::None;

@@ -171,7 +171,8 @@ void WatchStream::finish(End end, const QString &message)
     m_end = end;
     m_errorString = message;
     if (m_reply) {
-        QNetworkReply *reply = std::exchange(m_reply, nullptr);
+        QNetworkReply *reply = m_reply.data();
+        m_reply = nullptr;
         reply->disconnect(this);
         if (reply->isRunning())
             reply->abort();

@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 
 #include <chrono>
@@ -71,7 +72,7 @@ private:
     QString m_path;
     QString m_query;
     std::chrono::milliseconds m_idleTimeout;
-    QNetworkReply *m_reply = nullptr;
+    QPointer<QNetworkReply> m_reply; // the manager may delete it first (client teardown)
     LineFramer m_framer;
     QElapsedTimer m_elapsed;
     bool m_retried = false;
