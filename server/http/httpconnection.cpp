@@ -96,20 +96,31 @@ int Connection::onUrl(http_parser *p, const char *at, size_t length)
     return 0;
 }
 
-void Connection::flushHeader()
+bool Connection::flushHeader()
 {
-    if (!m_field.isEmpty())
-        m_current.addHeader(m_field, m_value.trimmed());
+    m_inValue = false;
+    if (m_field.isEmpty())
+        return true;
+    // RFC 9110 §5.6.2: a field name is a token (http_parser lets some separators through).
+    static constexpr char Separators[] = "\"(),/:;<=>?@[\\]{} \t";
+    for (const char ch : std::as_const(m_field)) {
+        if (uchar(ch) <= 0x20 || uchar(ch) >= 0x7f || std::strchr(Separators, ch)) {
+            m_errorStatus = 400;
+            m_errorMessage = QStringLiteral("malformed request: invalid character in header name");
+            return false;
+        }
+    }
+    m_current.addHeader(m_field, m_value.trimmed());
     m_field.clear();
     m_value.clear();
-    m_inValue = false;
+    return true;
 }
 
 int Connection::onHeaderField(http_parser *p, const char *at, size_t length)
 {
     auto *c = static_cast<Connection *>(p->data);
-    if (c->m_inValue)
-        c->flushHeader();
+    if (c->m_inValue && !c->flushHeader())
+        return -1;
     c->m_field.append(at, qsizetype(length));
     return 0;
 }
@@ -125,8 +136,8 @@ int Connection::onHeaderValue(http_parser *p, const char *at, size_t length)
 int Connection::onHeadersComplete(http_parser *p)
 {
     auto *c = static_cast<Connection *>(p->data);
-    if (c->m_inValue)
-        c->flushHeader();
+    if (c->m_inValue && !c->flushHeader())
+        return -1;
     if (p->http_major != 1 || p->http_minor > 1) {
         c->m_errorStatus = 400;
         c->m_errorMessage =

@@ -106,7 +106,7 @@ private:
     static int onBody(http_parser *p, const char *at, size_t length);
     static int onMessageComplete(http_parser *p);
     static const http_parser_settings &parserSettings();
-    void flushHeader();
+    bool flushHeader();
 
     QTcpSocket *m_socket;
     Limits m_limits;
