@@ -4,7 +4,7 @@
 
 using namespace bh::http;
 
-EchoServer::EchoServer(const Limits &limits)
+EchoServer::EchoServer(const Limits &limits, bool listen)
     : server(limits)
 {
     server.setHandler([this](Responder *r) {
@@ -16,6 +16,6 @@ EchoServer::EchoServer(const Limits &limits)
         r->send(Response(200, r->request().methodName() + ' ' + r->request().path().toUtf8(),
                          "text/plain"));
     });
-    if (!server.listen())
+    if (listen && !server.listen())
         qFatal("listen failed: %s", qPrintable(server.errorString()));
 }

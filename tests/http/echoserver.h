@@ -13,7 +13,8 @@
 class EchoServer
 {
 public:
-    explicit EchoServer(const bh::http::Limits &limits = bh::http::Limits());
+    // listen: false leaves listening to the test (e.g. after setTlsConfiguration()).
+    explicit EchoServer(const bh::http::Limits &limits = bh::http::Limits(), bool listen = true);
 
     bh::http::Server server;
     QList<bh::http::Request> seen;
