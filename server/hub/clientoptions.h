@@ -21,6 +21,9 @@ struct ClientOptions
     // or a stream.resync event). Called at handshake completion, in the same event-loop turn
     // as the client becomes a broadcast target. Unset: the hub's provider.
     std::function<QList<events::EncodedEvent>()> replay;
+    // Sec-WebSocket-Protocol to answer with (B.3: the bearer subprotocol a browser offered
+    // is echoed, as the kube-apiserver does); empty: none.
+    QByteArray subprotocol;
 };
 
 } // namespace bh::hub

@@ -23,8 +23,7 @@ struct HubConfig
     // Connected clients plus handshakes in progress; canAccept() is false at the limit and
     // the HTTP route answers 503 before the upgrade (PROTOCOL B.3).
     static constexpr int DefaultMaxClients = 10'000;
-    // Time from accept() to a completed WebSocket handshake; then the socket is aborted
-    // (QWebSocketServer::handleConnection() does not apply Qt's own handshake timer).
+    // Time from accept() to a complete upgrade request head; then the socket is aborted.
     static constexpr std::chrono::milliseconds DefaultHandshakeTimeout { 10'000 };
     // A ping goes to every client at this interval; a client whose pong has not arrived by
     // the next ping is closed (1008 "ping timeout"). Zero disables pings.
@@ -40,6 +39,9 @@ struct HubConfig
     // per client; a batch reaching this size is written at once (bounds latency and memory).
     static constexpr qint64 DefaultMaxBatchBytes = 64 * 1024;
 
+    // Largest upgrade request head the hub reads for its handshake; beyond it: 431.
+    static constexpr qint64 DefaultMaxHandshakeBytes = 16 * 1024;
+
     qint64 maxClientBufferBytes = DefaultMaxClientBufferBytes;
     std::chrono::milliseconds writeDeadline = DefaultWriteDeadline;
     qint64 maxIncomingMessageBytes = DefaultMaxIncomingMessageBytes;
@@ -49,6 +51,7 @@ struct HubConfig
     std::chrono::milliseconds closeGrace = DefaultCloseGrace;
     std::chrono::milliseconds sweepInterval = DefaultSweepInterval;
     qint64 maxBatchBytes = DefaultMaxBatchBytes;
+    qint64 maxHandshakeBytes = DefaultMaxHandshakeBytes;
 };
 
 } // namespace bh::hub

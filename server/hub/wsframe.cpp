@@ -1,11 +1,27 @@
 #include "hub/wsframe.h"
 
+#include <algorithm>
+
 namespace bh::hub {
 
 namespace {
 constexpr unsigned char FinText = 0x81; // FIN + opcode 1 (text)
 constexpr qsizetype Max7BitLength = 125; // lengths up to this fit in the first byte
 constexpr qsizetype Max16BitLength = 0xffff; // 126 + 2-byte length up to this
+constexpr unsigned char FinClose = 0x88;
+constexpr unsigned char FinPing = 0x89;
+constexpr unsigned char FinPong = 0x8a;
+
+QByteArray control(unsigned char first, QByteArrayView payload)
+{
+    const QByteArrayView body = payload.first(std::min<qsizetype>(payload.size(), Max7BitLength));
+    QByteArray out;
+    out.reserve(2 + body.size());
+    out.append(static_cast<char>(first));
+    out.append(static_cast<char>(body.size()));
+    out.append(body.data(), body.size());
+    return out;
+}
 } // namespace
 
 int WsFrame::headerSize(qsizetype payloadSize)
@@ -45,6 +61,27 @@ QByteArray WsFrame::text(QByteArrayView payload)
     out.reserve(headerSize(payload.size()) + payload.size());
     appendText(out, payload);
     return out;
+}
+
+QByteArray WsFrame::ping(QByteArrayView payload)
+{
+    return control(FinPing, payload);
+}
+
+QByteArray WsFrame::pong(QByteArrayView payload)
+{
+    return control(FinPong, payload);
+}
+
+QByteArray WsFrame::close(quint16 code, QByteArrayView reason)
+{
+    if (code == 0)
+        return control(FinClose, {});
+    QByteArray payload;
+    payload.append(static_cast<char>(code >> 8));
+    payload.append(static_cast<char>(code & 0xff));
+    payload.append(reason.first(std::min<qsizetype>(reason.size(), Max7BitLength - 2)));
+    return control(FinClose, payload);
 }
 
 } // namespace bh::hub

@@ -16,6 +16,12 @@ public:
     // Appends one text frame (opcode 0x1) carrying `payload` (UTF-8) to `out`.
     static void appendText(QByteArray &out, QByteArrayView payload);
     static QByteArray text(QByteArrayView payload);
+    // Control frames (payload at most 125 bytes; longer payloads are truncated).
+    static QByteArray ping(QByteArrayView payload = {});
+    static QByteArray pong(QByteArrayView payload);
+    // Close frame: 2-byte code + UTF-8 reason (truncated to fit 125 bytes); code 0 sends
+    // an empty close frame (the answer to a close without status).
+    static QByteArray close(quint16 code, QByteArrayView reason = {});
 };
 
 } // namespace bh::hub

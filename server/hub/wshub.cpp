@@ -3,6 +3,8 @@
 #include "http/httprequest.h"
 #include "hub/hublogging.h"
 #include "hub/wsframe.h"
+#include "hub/wsframereader.h"
+#include "hub/wshandshake.h"
 #include "protocol/event.h"
 
 #include <QElapsedTimer>
@@ -11,8 +13,6 @@
 #include <QPointer>
 #include <QTcpSocket>
 #include <QTimer>
-#include <QWebSocket>
-#include <QWebSocketServer>
 
 #include <vector>
 
@@ -21,6 +21,9 @@ namespace bh::hub {
 namespace {
 constexpr auto SlowConsumerReason = "slow consumer";
 constexpr auto PingTimeoutReason = "ping timeout";
+constexpr auto TooBigReason = "message too big";
+constexpr auto ProtocolErrorReason = "protocol error";
+constexpr quint16 CloseNoStatus = 1005; // RFC 6455 §7.4.1: received close without a code
 
 std::size_t typeIndex(protocol::EventType type)
 {
@@ -36,21 +39,29 @@ struct BatchItem
     QByteArray seqFrame;
 };
 
-// Per-client state, kept small (the QWebSocket dominates the cost of a client).
+// Per-client state, kept small: the socket, the filter, write-deadline bookkeeping and the
+// incoming frame reader. No QWebSocket: the hub frames and parses itself.
 struct Client
 {
-    QWebSocket *ws = nullptr;
-    QTcpSocket *tcp = nullptr; // owned by ws; frames are written here directly
+    explicit Client(QTcpSocket *socket, qint64 maxIncoming)
+        : tcp(socket)
+        , reader(maxIncoming)
+    { }
+    // Owned by the hub; a QPointer because a previous owner may have connected
+    // disconnected() to deleteLater().
+    QPointer<QTcpSocket> tcp;
     Filter filter;
     bool includeSeq = false;
     bool passAll = true; // no filter and no seq: gets the shared batch bytes
-    bool closing = false; // the hub closed it; it no longer gets events
+    bool closing = false; // close frame sent (or received); no more events
     bool gone = false; // disconnected, waiting to be reaped
     bool awaitingPong = false;
+    quint16 closeCode = 0; // sent or received
     qint64 queued = 0; // bytes the hub queued on tcp, in total
     qint64 markTarget = -1; // write deadline: `queued` value that must have drained
     qint64 markTimeMs = 0; // when the mark was set (hub clock)
     qint64 extraAllowance = 0; // replay bytes allowed on top of the buffer cap
+    WsFrameReader reader;
 };
 
 struct Pending
@@ -65,14 +76,12 @@ public:
     Private(WsHub *q, HubConfig config)
         : q(q)
         , config(std::move(config))
-        , server(QStringLiteral("boilerhouse"), QWebSocketServer::NonSecureMode)
     {
         clock.start();
     }
 
     WsHub *q;
     HubConfig config;
-    QWebSocketServer server;
     ReplayProvider provider;
     QElapsedTimer clock;
     QTimer sweepTimer;
@@ -92,15 +101,17 @@ public:
     HubStats stats;
 
     void rejectHttp(QTcpSocket *socket, int status, const QByteArray &reason,
-                    const QString &message);
-    void onNewConnection();
-    void registerClient(QWebSocket *ws, QTcpSocket *tcp, const ClientOptions &options);
+                    const QString &message, const QByteArray &extraHeaders = {});
+    void tryHandshake(QTcpSocket *socket);
+    void registerClient(QTcpSocket *tcp, const ClientOptions &options);
+    void onClientReadyRead(Client *c);
     void onClientDisconnected(Client *c);
     void reap();
     void scheduleFlush();
     void flush();
+    void send(Client *c, const QByteArray &bytes);
     void writeTo(Client *c, const QByteArray &data);
-    void closeClient(Client *c, QWebSocketProtocol::CloseCode code, const QString &reason);
+    void closeClient(Client *c, quint16 code, const QString &reason);
     void closeSlow(Client *c, const char *why);
     void sweep();
     void pingAll();
@@ -108,7 +119,7 @@ public:
 };
 
 void WsHub::Private::rejectHttp(QTcpSocket *socket, int status, const QByteArray &reason,
-                                const QString &message)
+                                const QString &message, const QByteArray &extraHeaders)
 {
     ++stats.rejected;
     QByteArray body = "{\"error\":";
@@ -116,7 +127,8 @@ void WsHub::Private::rejectHttp(QTcpSocket *socket, int status, const QByteArray
     body += '}';
     QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
         + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
-        + "\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n";
+        + "\r\nX-Content-Type-Options: nosniff\r\n" + extraHeaders + "Connection: close\r\n\r\n";
+    socket->disconnect(q);
     socket->setParent(q);
     // Consume what was sent so far: closing with unread data would reset the connection
     // before the client reads the answer.
@@ -127,53 +139,53 @@ void WsHub::Private::rejectHttp(QTcpSocket *socket, int status, const QByteArray
     socket->disconnectFromHost();
 }
 
-void WsHub::Private::onNewConnection()
+void WsHub::Private::tryHandshake(QTcpSocket *socket)
 {
-    while (QWebSocket *ws = server.nextPendingConnection()) {
-        // handleConnection() does not tell which socket completed: match the peer.
-        QTcpSocket *tcp = nullptr;
-        for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
-            if (it.key()->peerPort() == ws->peerPort()
-                && it.key()->peerAddress() == ws->peerAddress()) {
-                tcp = it.key();
-                break;
-            }
-        }
-        if (!tcp) {
-            qCWarning(lcWs) << "handshake completed for an unknown socket; closing";
-            ws->abort();
-            ws->deleteLater();
-            continue;
-        }
-        const ClientOptions options = pending.take(tcp).options;
-        registerClient(ws, tcp, options);
+    if (!pending.contains(socket))
+        return;
+    const QByteArray head = socket->peek(config.maxHandshakeBytes);
+    WsHandshake::Request request;
+    QString message;
+    switch (WsHandshake::parse(head, config.maxHandshakeBytes, &request, &message)) {
+    case WsHandshake::Error::Incomplete:
+        return; // more bytes to come (or the handshake timeout)
+    case WsHandshake::Error::TooLarge:
+        pending.remove(socket);
+        rejectHttp(socket, 431, "Request Header Fields Too Large", message);
+        return;
+    case WsHandshake::Error::BadRequest:
+        pending.remove(socket);
+        rejectHttp(socket, 400, "Bad Request", message);
+        return;
+    case WsHandshake::Error::BadVersion:
+        pending.remove(socket);
+        rejectHttp(socket, 426, "Upgrade Required", message, "Sec-WebSocket-Version: 13\r\n");
+        return;
+    case WsHandshake::Error::None:
+        break;
     }
+    const ClientOptions options = pending.take(socket).options;
+    socket->skip(request.headBytes);
+    socket->write(WsHandshake::response(request.key, options.subprotocol));
+    registerClient(socket, options);
 }
 
-void WsHub::Private::registerClient(QWebSocket *ws, QTcpSocket *tcp, const ClientOptions &options)
+void WsHub::Private::registerClient(QTcpSocket *tcp, const ClientOptions &options)
 {
-    // The hub owns the socket from here: Qt's server would delete it on disconnect while
-    // the QWebSocket still uses it.
-    tcp->disconnect(&server);
     tcp->disconnect(q);
-    ws->setParent(q);
-    tcp->setParent(ws);
-    ws->setMaxAllowedIncomingFrameSize(static_cast<quint64>(config.maxIncomingMessageBytes));
-    ws->setMaxAllowedIncomingMessageSize(static_cast<quint64>(config.maxIncomingMessageBytes));
 
     // Events queued before this moment are part of the state the replay reflects: deliver
     // them to the existing clients only.
     flush();
 
-    auto *c = new Client;
-    c->ws = ws;
-    c->tcp = tcp;
+    auto *c = new Client(tcp, config.maxIncomingMessageBytes);
     c->filter = options.filter;
     c->includeSeq = options.includeSeq;
     c->passAll = options.filter.isPassAll() && !options.includeSeq;
 
-    QObject::connect(ws, &QWebSocket::disconnected, q, [this, c] { onClientDisconnected(c); });
-    QObject::connect(ws, &QWebSocket::pong, q, [c] { c->awaitingPong = false; });
+    QObject::connect(tcp, &QTcpSocket::readyRead, q, [this, c] { onClientReadyRead(c); });
+    QObject::connect(tcp, &QAbstractSocket::disconnected, q,
+                     [this, c] { onClientDisconnected(c); });
 
     const QList<events::EncodedEvent> replay = options.replay
         ? options.replay()
@@ -197,17 +209,64 @@ void WsHub::Private::registerClient(QWebSocket *ws, QTcpSocket *tcp, const Clien
     clients.push_back(c);
     ++liveCount;
     ++stats.accepted;
-    if (!bytes.isEmpty()) {
-        c->extraAllowance = bytes.size();
-        writeTo(c, bytes);
-    }
-    qCDebug(lcWs) << "client connected" << ws->peerAddress() << ws->peerPort() << "replay" << frames
-                  << "clients" << liveCount;
+    c->extraAllowance = bytes.size();
+    writeTo(c, bytes); // also flushes the 101 response
+    qCDebug(lcWs) << "client connected" << tcp->peerAddress() << tcp->peerPort() << "replay"
+                  << frames << "clients" << liveCount;
     if (!sweepTimer.isActive())
         sweepTimer.start();
     if (config.pingInterval.count() > 0 && !pingTimer.isActive())
         pingTimer.start();
     Q_EMIT q->clientConnected();
+    if (!c->gone && tcp->bytesAvailable() > 0)
+        onClientReadyRead(c); // frames sent right behind the request head
+}
+
+void WsHub::Private::onClientReadyRead(Client *c)
+{
+    if (c->gone)
+        return;
+    const QByteArray data = c->tcp->readAll();
+    if (c->closing)
+        return; // waiting for the peer's close or FIN: discard
+    QList<WsFrameReader::ControlFrame> controls;
+    const auto result = c->reader.consume(data, &controls);
+    for (const auto &frame : controls) {
+        if (frame.opcode == WsFrameReader::OpPing) {
+            send(c, WsFrame::pong(frame.payload));
+            c->tcp->flush();
+        } else if (frame.opcode == WsFrameReader::OpPong) {
+            c->awaitingPong = false;
+        } else if (frame.opcode == WsFrameReader::OpClose) {
+            // The peer closes: answer with its code (RFC 6455 §5.5.1) and end the stream.
+            const quint16 code = frame.payload.size() >= 2
+                ? quint16((quint8(frame.payload[0]) << 8) | quint8(frame.payload[1]))
+                : CloseNoStatus;
+            c->closeCode = code;
+            c->closing = true;
+            --liveCount;
+            send(c, WsFrame::close(code == CloseNoStatus ? 0 : code));
+            QTcpSocket *tcp = c->tcp;
+            QTimer::singleShot(config.closeGrace, tcp, [tcp] { tcp->abort(); });
+            tcp->disconnectFromHost(); // may emit disconnected() synchronously
+            return;
+        }
+    }
+    switch (result) {
+    case WsFrameReader::Result::Ok:
+        break;
+    case WsFrameReader::Result::MessageTooBig:
+        ++stats.oversizedCloses;
+        qCInfo(lcWs) << "closing client: incoming message over" << config.maxIncomingMessageBytes
+                     << "bytes";
+        closeClient(c, QWebSocketProtocol::CloseCodeTooMuchData, QString::fromLatin1(TooBigReason));
+        break;
+    case WsFrameReader::Result::ProtocolError:
+        qCInfo(lcWs) << "closing client: protocol error";
+        closeClient(c, QWebSocketProtocol::CloseCodeProtocolError,
+                    QString::fromLatin1(ProtocolErrorReason));
+        break;
+    }
 }
 
 void WsHub::Private::onClientDisconnected(Client *c)
@@ -218,9 +277,7 @@ void WsHub::Private::onClientDisconnected(Client *c)
     if (!c->closing)
         --liveCount;
     ++stats.disconnected;
-    if (c->ws->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData)
-        ++stats.oversizedCloses;
-    qCDebug(lcWs) << "client disconnected" << c->ws->closeCode() << c->ws->closeReason();
+    qCDebug(lcWs) << "client disconnected" << c->closeCode;
     if (!reapScheduled) {
         reapScheduled = true;
         QMetaObject::invokeMethod(
@@ -241,8 +298,10 @@ void WsHub::Private::reap()
         }
         clients[i] = clients.back();
         clients.pop_back();
-        c->ws->disconnect(q);
-        c->ws->deleteLater();
+        if (c->tcp) {
+            c->tcp->disconnect(q);
+            c->tcp->deleteLater();
+        }
         delete c;
     }
     if (clients.empty()) {
@@ -312,6 +371,13 @@ void WsHub::Private::flush()
         scheduleFlush();
 }
 
+// Queues protocol bytes (control frames) outside the buffer cap.
+void WsHub::Private::send(Client *c, const QByteArray &bytes)
+{
+    c->tcp->write(bytes);
+    c->queued += bytes.size();
+}
+
 void WsHub::Private::writeTo(Client *c, const QByteArray &data)
 {
     const qint64 pendingBytes = c->tcp->bytesToWrite();
@@ -319,8 +385,10 @@ void WsHub::Private::writeTo(Client *c, const QByteArray &data)
         closeSlow(c, "outgoing buffer full");
         return;
     }
-    c->tcp->write(data);
-    c->queued += data.size();
+    if (!data.isEmpty()) {
+        c->tcp->write(data);
+        c->queued += data.size();
+    }
     c->tcp->flush();
     if (c->markTarget < 0 && c->tcp->bytesToWrite() > 0) {
         c->markTarget = c->queued;
@@ -328,18 +396,19 @@ void WsHub::Private::writeTo(Client *c, const QByteArray &data)
     }
 }
 
-void WsHub::Private::closeClient(Client *c, QWebSocketProtocol::CloseCode code,
-                                 const QString &reason)
+void WsHub::Private::closeClient(Client *c, quint16 code, const QString &reason)
 {
     if (c->closing || c->gone)
         return;
     c->closing = true;
+    c->closeCode = code;
     --liveCount;
-    QWebSocket *ws = c->ws;
+    send(c, WsFrame::close(code, reason.toUtf8()));
     // The close frame goes behind whatever is queued; a peer that does not take it within
     // the grace period is cut off.
-    QTimer::singleShot(config.closeGrace, ws, [ws] { ws->abort(); });
-    ws->close(code, reason); // may emit disconnected() synchronously: c is not used after
+    QTcpSocket *tcp = c->tcp;
+    QTimer::singleShot(config.closeGrace, tcp, [tcp] { tcp->abort(); });
+    tcp->disconnectFromHost(); // may emit disconnected() synchronously: c is not used after
 }
 
 void WsHub::Private::closeSlow(Client *c, const char *why)
@@ -347,7 +416,7 @@ void WsHub::Private::closeSlow(Client *c, const char *why)
     if (c->closing || c->gone)
         return;
     ++stats.slowConsumerCloses;
-    qCInfo(lcWs) << "closing slow consumer" << c->ws->peerAddress() << c->ws->peerPort() << why
+    qCInfo(lcWs) << "closing slow consumer" << c->tcp->peerAddress() << c->tcp->peerPort() << why
                  << "pending bytes" << c->tcp->bytesToWrite();
     closeClient(c, QWebSocketProtocol::CloseCodePolicyViolated,
                 QString::fromLatin1(SlowConsumerReason));
@@ -392,14 +461,15 @@ void WsHub::Private::pingAll()
             continue;
         if (c->awaitingPong) {
             ++stats.pingTimeouts;
-            qCInfo(lcWs) << "closing client without pong" << c->ws->peerAddress()
-                         << c->ws->peerPort();
+            qCInfo(lcWs) << "closing client without pong" << c->tcp->peerAddress()
+                         << c->tcp->peerPort();
             closeClient(c, QWebSocketProtocol::CloseCodePolicyViolated,
                         QString::fromLatin1(PingTimeoutReason));
             continue;
         }
         c->awaitingPong = true;
-        c->ws->ping();
+        send(c, WsFrame::ping());
+        c->tcp->flush();
     }
 }
 
@@ -408,12 +478,16 @@ void WsHub::Private::shutdown()
     sweepTimer.stop();
     pingTimer.stop();
     for (Client *c : clients) {
-        c->ws->disconnect(q);
-        // Close explicitly: QWebSocket's destructor would send 1001 itself but leaks the
-        // close reason doing so (Qt 6.4, seen by LeakSanitizer).
-        if (c->ws->state() == QAbstractSocket::ConnectedState)
-            c->ws->close(QWebSocketProtocol::CloseCodeGoingAway);
-        delete c->ws; // owns its socket
+        if (!c->tcp) {
+            delete c;
+            continue;
+        }
+        c->tcp->disconnect(q);
+        if (!c->closing && !c->gone) {
+            c->tcp->write(WsFrame::close(QWebSocketProtocol::CloseCodeGoingAway));
+            c->tcp->flush();
+        }
+        delete c->tcp;
         delete c;
     }
     clients.clear();
@@ -421,7 +495,6 @@ void WsHub::Private::shutdown()
     pending.clear();
     for (QTcpSocket *socket : sockets) {
         socket->disconnect(q);
-        socket->disconnect(&server);
         delete socket;
     }
 }
@@ -430,7 +503,6 @@ WsHub::WsHub(HubConfig config, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<Private>(this, std::move(config)))
 {
-    connect(&d->server, &QWebSocketServer::newConnection, this, [this] { d->onNewConnection(); });
     d->sweepTimer.setInterval(d->config.sweepInterval);
     connect(&d->sweepTimer, &QTimer::timeout, this, [this] { d->sweep(); });
     if (d->config.pingInterval.count() > 0) {
@@ -480,13 +552,12 @@ void WsHub::accept(QTcpSocket *socket, const ClientOptions &options)
     }
     socket->setParent(this);
     d->pending.insert(socket, Pending { options });
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { d->tryHandshake(socket); });
     connect(socket, &QAbstractSocket::disconnected, this, [this, socket] {
-        // Handshake refused by QWebSocketServer (it answered 400 and closed) or peer gone;
-        // Qt's server deletes the socket.
         if (d->pending.remove(socket))
-            ++d->stats.rejected;
+            ++d->stats.rejected; // peer gone before completing its handshake
+        socket->deleteLater();
     });
-    connect(socket, &QObject::destroyed, this, [this, socket] { d->pending.remove(socket); });
     QTimer::singleShot(d->config.handshakeTimeout, socket, [this, socket] {
         if (!d->pending.contains(socket))
             return;
@@ -495,7 +566,9 @@ void WsHub::accept(QTcpSocket *socket, const ClientOptions &options)
         qCInfo(lcWs) << "handshake timeout" << socket->peerAddress() << socket->peerPort();
         socket->abort();
     });
-    d->server.handleConnection(socket);
+    // The head is usually already buffered (the HTTP layer peeked it): answer at once.
+    if (socket->bytesAvailable() > 0)
+        d->tryHandshake(socket);
 }
 
 void WsHub::broadcast(const events::EncodedEvent &event)

@@ -13,8 +13,8 @@
 //        after a hand-written 101 handshake (no WebSocket object at all).
 
 #include "events/encodedevent.h"
-#include "hub/wshub.h"
 #include "hub/wsframe.h"
+#include "hub/wshub.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -50,14 +50,14 @@ constexpr int kClientReadyTimeoutMs = 120'000;
 
 qint64 monotonicNs()
 {
-    timespec ts{};
+    timespec ts {};
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return qint64(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
 double cpuSeconds()
 {
-    rusage ru{};
+    rusage ru {};
     getrusage(RUSAGE_SELF, &ru);
     return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec)
         + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
@@ -96,7 +96,7 @@ struct Conn
     const char request[] = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                            "Sec-WebSocket-Version: 13\r\n\r\n";
-    sockaddr_in addr{};
+    sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -112,7 +112,7 @@ struct Conn
             _exit(2);
         fcntl(fd, F_SETFL, O_NONBLOCK);
         conns[std::size_t(i)].fd = fd;
-        epoll_event ev{};
+        epoll_event ev {};
         ev.events = EPOLLIN;
         ev.data.u32 = quint32(i);
         epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
@@ -210,7 +210,7 @@ public:
     {
         QObject::connect(&m_server, &QTcpServer::newConnection, [this] {
             while (QTcpSocket *s = m_server.nextPendingConnection())
-                m_hub.accept(s, bh::hub::ClientOptions{});
+                m_hub.accept(s, bh::hub::ClientOptions {});
         });
         m_server.listen(QHostAddress::LocalHost, 0);
     }
@@ -278,8 +278,7 @@ public:
         const QByteArray key = "dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
         s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                  "Sec-WebSocket-Accept: "
-                 + QCryptographicHash::hash(key, QCryptographicHash::Sha1).toBase64()
-                 + "\r\n\r\n");
+                 + QCryptographicHash::hash(key, QCryptographicHash::Sha1).toBase64() + "\r\n\r\n");
         m_clients.push_back(s);
     }
     quint16 port() const override { return m_server.serverPort(); }
@@ -396,8 +395,7 @@ Row runOne(const QString &mode, int clients, int rate, double seconds)
         QList<bh::events::EncodedEvent> events;
         for (int i = 0; i < perTick; ++i) {
             char name[64];
-            std::snprintf(name, sizeof name, "t%lld-%d", static_cast<long long>(monotonicNs()),
-                          i);
+            std::snprintf(name, sizeof name, "t%lld-%d", static_cast<long long>(monotonicNs()), i);
             events.append(benchEvent(name));
         }
         b->send(events);
@@ -413,8 +411,8 @@ Row runOne(const QString &mode, int clients, int rate, double seconds)
     unsigned long long frames = 0;
     int ended = 0;
     if (finished)
-        std::sscanf(line.c_str(), "done %llu %u %u %u %d", &frames, &row.p50, &row.p99,
-                    &row.max, &ended);
+        std::sscanf(line.c_str(), "done %llu %u %u %u %d", &frames, &row.p50, &row.p99, &row.max,
+                    &ended);
     row.delivered = frames;
     close(pipeFd[0]);
     waitpid(child, nullptr, 0);
@@ -454,12 +452,13 @@ int main(int argc, char **argv)
     for (const QString &mode : modes) {
         const Row r = runOne(mode, clients, rate, seconds);
         const double msgs = double(r.expected) / r.seconds;
-        std::printf("| %s | %d | %d | %.0f | %.1f | %.2f | %llu/%llu | %.2f | %.2f | %.2f | %.1f |\n",
-                    qPrintable(r.mode), r.clients, r.rate, msgs, 100.0 * r.serverCpu / r.seconds,
-                    r.expected ? 1e6 * r.serverCpu / double(r.expected) : 0.0,
-                    static_cast<unsigned long long>(r.delivered),
-                    static_cast<unsigned long long>(r.expected), r.p50 / 1000.0, r.p99 / 1000.0,
-                    r.max / 1000.0, r.rssPerClientKiB);
+        std::printf(
+            "| %s | %d | %d | %.0f | %.1f | %.2f | %llu/%llu | %.2f | %.2f | %.2f | %.1f |\n",
+            qPrintable(r.mode), r.clients, r.rate, msgs, 100.0 * r.serverCpu / r.seconds,
+            r.expected ? 1e6 * r.serverCpu / double(r.expected) : 0.0,
+            static_cast<unsigned long long>(r.delivered),
+            static_cast<unsigned long long>(r.expected), r.p50 / 1000.0, r.p99 / 1000.0,
+            r.max / 1000.0, r.rssPerClientKiB);
         std::fflush(stdout);
     }
     return 0;

@@ -65,6 +65,7 @@ void HubFixtureServer::inspect(QTcpSocket *socket)
         options.filter = *filter;
     }
     socket->disconnect(this);
+    disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     ++m_handedOver;
     m_hub->accept(socket, options);
 }
