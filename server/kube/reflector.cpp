@@ -53,6 +53,7 @@ public:
         , retryTimer(new QTimer(q))
     {
         retryTimer->setSingleShot(true);
+        retryTimer->setTimerType(Qt::PreciseTimer); // a backoff is never shorter than announced
         QObject::connect(retryTimer, &QTimer::timeout, q, [this] {
             if (next == Next::Watch && !resourceVersion.isEmpty())
                 watch();
