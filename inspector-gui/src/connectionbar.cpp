@@ -56,6 +56,8 @@ ConnectionBar::ConnectionBar(QWidget *parent)
     m_text->setObjectName(QStringLiteral("connectionText"));
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_text->setMinimumWidth(200);
+    // Long reasons must not widen the window; the full text is in the tooltip.
+    m_text->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -171,6 +173,7 @@ void ConnectionBar::setConnectionState(client::ConnectionState state, const QStr
     m_lamp->setStyleSheet(lampStyle(color));
     m_lamp->setToolTip(word);
     m_text->setText(detail.isEmpty() ? word : QStringLiteral("%1 — %2").arg(word, detail));
+    m_text->setToolTip(m_text->text());
     m_text->setStyleSheet(QString());
     m_button->setText(state == S::Disconnected ? tr("Connect") : tr("Disconnect"));
     m_url->setEnabled(state == S::Disconnected);
@@ -180,6 +183,7 @@ void ConnectionBar::setConnectionState(client::ConnectionState state, const QStr
 void ConnectionBar::showProblem(const QString &text)
 {
     m_text->setText(text);
+    m_text->setToolTip(text);
     m_text->setStyleSheet(QStringLiteral("QLabel { color: #c62828; }"));
 }
 

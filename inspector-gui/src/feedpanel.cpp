@@ -66,7 +66,7 @@ FeedPanel::FeedPanel(QWidget *parent)
 
     m_pauseAction = new QAction(tr("&Pause feed"), this);
     m_pauseAction->setCheckable(true);
-    m_pauseAction->setShortcut(QKeySequence(Qt::Key_F8));
+    m_pauseAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
     m_pauseAction->setToolTip(tr("Freeze the view; events are still received and counted"));
     connect(m_pauseAction, &QAction::toggled, m_model, &FeedModel::setPaused);
     connect(m_model, &FeedModel::pausedChanged, this, [this](bool paused) {

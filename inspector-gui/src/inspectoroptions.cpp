@@ -25,7 +25,10 @@ std::optional<QUrl> InspectorOptions::parseServerUrl(const QString &text, QStrin
                      .arg(trimmed);
         return std::nullopt;
     }
-    return url.adjusted(QUrl::StripTrailingSlash);
+    QUrl result = url.adjusted(QUrl::StripTrailingSlash);
+    if (result.path() == QLatin1String("/"))
+        result.setPath(QString());
+    return result;
 }
 
 std::optional<InspectorOptions> InspectorOptions::parse(const QStringList &arguments,

@@ -53,6 +53,7 @@ public:
     TenantsModel *tenantsModel() const { return m_tenants; }
     PoolsModel *poolsModel() const { return m_pools; }
     RateChart *rateChart() const { return m_chart; }
+    ApiKeyStore *apiKeyStore() const { return m_keys; }
     const EventRateTracker &rates() const { return m_rates; }
     // The status bar's text fields, joined (for tests and screenshots).
     QString statusText() const;

@@ -67,7 +67,8 @@ void RateChart::refresh()
         QDateTime::fromMSecsSinceEpoch(end));
     // A round upper bound with some headroom; at least 5 so an idle chart still has a scale.
     const double step = std::pow(10.0, std::floor(std::log10(std::max(top, 1.0))));
-    m_yAxis->setMax(std::max(5.0, std::ceil(top * 1.15 / step) * step));
+    m_yAxis->setRange(0, std::max(5.0, std::ceil(top * 1.15 / step) * step));
+    m_yAxis->applyNiceNumbers();
 }
 
 } // namespace bh::gui
