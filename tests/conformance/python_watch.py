@@ -6,7 +6,7 @@ Prints one JSON object per line on stdout; reads commands from stdin at sync poi
   {"step":"event","type":T,"name":N,"rv":RV}        each watch event (BOOKMARKs too)
   {"step":"paused","rv":RV}                         after an event for a name starting "pause-";
                                                     then waits for the line "resume"
-  {"step":"exception","status":S,"reason":R}        the ApiException of the resumed watch
+  {"step":"exception","status":S,"reason":R,"body":B}  the ApiException of the resumed watch
   {"step":"done"}                                   after the event for the name "final"
 Any unexpected failure: {"step":"error","message":...} and exit code 1.
 """
@@ -75,7 +75,8 @@ def main():
         watch_until(v1, ns, selector, rv, "never-")
         raise RuntimeError("watch from a compacted resourceVersion did not raise")
     except client.exceptions.ApiException as e:
-        emit(step="exception", status=e.status, reason=str(e.reason))
+        body = e.body.decode("utf-8", "replace") if isinstance(e.body, bytes) else str(e.body or "")
+        emit(step="exception", status=e.status, reason=str(e.reason), body=body)
 
     # Phase 3: relist, rewatch, see the next event.
     rv = list_pods(v1, ns, selector)

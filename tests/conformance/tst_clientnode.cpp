@@ -76,18 +76,27 @@ void tst_clientnode::cleanup()
 
 void tst_clientnode::informerCacheMatchesAcrossCompaction_data()
 {
+    // Both forms of "expired" on a watch: HTTP 200 + ERROR event, and HTTP 410.
     QTest::addColumn<QString>("resource");
     QTest::addColumn<QString>("selector");
-    QTest::newRow("pods") << QStringLiteral("pods")
-                          << QStringLiteral("boilerhouse.dev/managed=true");
-    QTest::newRow("boilerhouseclaims") << QStringLiteral("boilerhouseclaims") << QString();
+    QTest::addColumn<QStringList>("simulatorArgs");
+    for (const bool http : { false, true }) {
+        const QStringList args =
+            http ? QStringList { QStringLiteral("--gone-as-http") } : QStringList();
+        const char *form = http ? "http-410" : "error-event";
+        QTest::addRow("pods-%s", form)
+            << QStringLiteral("pods") << QStringLiteral("boilerhouse.dev/managed=true") << args;
+        QTest::addRow("boilerhouseclaims-%s", form)
+            << QStringLiteral("boilerhouseclaims") << QString() << args;
+    }
 }
 
 void tst_clientnode::informerCacheMatchesAcrossCompaction()
 {
     QFETCH(QString, resource);
     QFETCH(QString, selector);
-    const QString startError = f.startSimulator();
+    QFETCH(QStringList, simulatorArgs);
+    const QString startError = f.startSimulator(simulatorArgs);
     QVERIFY2(startError.isEmpty(), qPrintable(startError));
     KubeApi &api = f.api();
     const bool pods = resource == QLatin1String("pods");
