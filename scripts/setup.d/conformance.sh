@@ -20,17 +20,21 @@ failed=0
 
 # --- kubectl 1.20 (Debian kubernetes-client) ---------------------------------------------
 k120="$dir/bin/kubectl-1.20"
-if ! [[ -x "$k120" ]] || ! "$k120" version --client --short 2>/dev/null | grep -q 'v1\.20\.'; then
+fetch_k120() {
     echo "conformance: fetching Debian kubernetes-client (kubectl 1.20)"
+    local work
     work="$(mktemp -d)"
     if ! (cd "$work" && apt-get download kubernetes-client >/dev/null 2>&1); then
         "${sudo_cmd[@]}" apt-get update -qq
-        (cd "$work" && apt-get download kubernetes-client)
+        (cd "$work" && apt-get download kubernetes-client) || { rm -rf "$work"; return 1; }
     fi
     rm -rf "$dir/kubernetes-client"
-    dpkg -x "$work"/kubernetes-client_*.deb "$dir/kubernetes-client"
+    dpkg -x "$work"/kubernetes-client_*.deb "$dir/kubernetes-client" || { rm -rf "$work"; return 1; }
     rm -rf "$work"
     ln -sfn "$dir/kubernetes-client/usr/bin/kubectl" "$k120"
+}
+if ! [[ -x "$k120" ]] || ! "$k120" version --client --short 2>/dev/null | grep -q 'v1\.20\.'; then
+    fetch_k120 || true
 fi
 if "$k120" version --client --short 2>/dev/null | grep -q 'v1\.20\.'; then
     echo "conformance: kubectl 1.20 at $k120"
@@ -60,10 +64,16 @@ fi
 # --- @kubernetes/client-node 1.4.0 (2.x crashes at import on Node 20) ---------------------
 pkgjson="$dir/node/node_modules/@kubernetes/client-node/package.json"
 if ! [[ -f "$pkgjson" ]] || ! grep -q "\"version\": \"$client_node_version\"" "$pkgjson"; then
+    if ! command -v npm >/dev/null; then
+        # Not in scripts/packages: Debian's npm package conflicts with NodeSource's nodejs,
+        # which bundles npm; install it only where npm is really missing.
+        echo "conformance: installing Debian's npm"
+        DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends npm || true
+    fi
     echo "conformance: npm install @kubernetes/client-node@$client_node_version"
     mkdir -p "$dir/node"
     npm install --prefix "$dir/node" --no-audit --no-fund --loglevel=error \
-        "@kubernetes/client-node@$client_node_version"
+        "@kubernetes/client-node@$client_node_version" || true
 fi
 if grep -q "\"version\": \"$client_node_version\"" "$pkgjson" 2>/dev/null; then
     echo "conformance: client-node $client_node_version in $dir/node"
