@@ -66,6 +66,14 @@ void RawWsClient::sendText(const QByteArray &payload)
     sendFrame(0x1, payload);
 }
 
+void RawWsClient::sendClose(quint16 code)
+{
+    QByteArray payload;
+    payload.append(static_cast<char>(code >> 8));
+    payload.append(static_cast<char>(code & 0xff));
+    sendFrame(0x8, payload);
+}
+
 void RawWsClient::onReadyRead()
 {
     if (m_paused)

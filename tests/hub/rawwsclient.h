@@ -28,10 +28,16 @@ public:
     void setPaused(bool paused);
     void setAnswerPings(bool answer) { m_answerPings = answer; }
     void sendText(const QByteArray &payload);
+    // A close frame with a status code (masked, as a client must).
+    void sendClose(quint16 code);
+    // Bytes as they are (malformed frames, custom handshakes).
+    void sendRaw(const QByteArray &bytes) { m_socket.write(bytes); }
 
     bool isUpgraded() const { return m_upgraded; }
     bool isDisconnected() const { return m_disconnected; }
     QByteArray responseHead() const { return m_head; }
+    // What followed a non-101 response head (its body), or unparsed frame bytes.
+    QByteArray rest() const { return m_buffer; }
     const QList<QByteArray> &messages() const { return m_messages; }
     int pingsReceived() const { return m_pings; }
     bool closeReceived() const { return m_closeReceived; }

@@ -121,6 +121,10 @@ private Q_SLOTS:
     void filtersApplyToReplayAndLive_data();
     void filtersApplyToReplayAndLive();
     void clientCountAndLimit();
+    void invalidHandshakeIsAnsweredWithHttpError_data();
+    void invalidHandshakeIsAnsweredWithHttpError();
+    void clientFramesGetTheirCloseCode_data();
+    void clientFramesGetTheirCloseCode();
     void resumingClientsGetSeqOthersDoNot();
 };
 
@@ -520,6 +524,81 @@ void tst_WsHub::clientCountAndLimit()
     clients.push_back(std::make_unique<WsCollector>());
     clients.back()->open(route.serverPort());
     QTRY_COMPARE_WITH_TIMEOUT(hub.clientCount(), 3, kTimeout);
+}
+
+void tst_WsHub::invalidHandshakeIsAnsweredWithHttpError_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<QByteArray>("status");
+
+    const QByteArray start = "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                             "Connection: Upgrade\r\n";
+    QTest::newRow("missing key") << start + "Sec-WebSocket-Version: 13\r\n\r\n"
+                                 << QByteArray("HTTP/1.1 400 ");
+    QTest::newRow("old version") << start
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n"
+                                 << QByteArray("HTTP/1.1 426 ");
+    QTest::newRow("head over the limit")
+        << start + "X-Filler: " + QByteArray(4096, 'a') << QByteArray("HTTP/1.1 431 ");
+}
+
+void tst_WsHub::invalidHandshakeIsAnsweredWithHttpError()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(QByteArray, status);
+
+    HubConfig config;
+    config.maxHandshakeBytes = 2048;
+    WsHub hub(config);
+    HubFixtureServer server(&hub, HubFixtureServer::Mode::Immediate);
+    RawWsClient raw;
+    raw.connectSilently(server.serverPort());
+    QTRY_COMPARE_WITH_TIMEOUT(hub.stats().handshaking, 1, kTimeout);
+    raw.sendRaw(request);
+    QTRY_VERIFY_WITH_TIMEOUT(raw.isDisconnected(), kTimeout);
+    QVERIFY2(raw.responseHead().startsWith(status), raw.responseHead().constData());
+    QVERIFY(raw.rest().startsWith("{\"error\":\""));
+    if (status.contains("426"))
+        QVERIFY(raw.responseHead().contains("Sec-WebSocket-Version: 13\r\n"));
+    QCOMPARE(hub.stats().rejected, quint64(1));
+    QCOMPARE(hub.stats().handshaking, 0);
+    QCOMPARE(hub.clientCount(), 0);
+}
+
+void tst_WsHub::clientFramesGetTheirCloseCode_data()
+{
+    QTest::addColumn<QByteArray>("frame");
+    QTest::addColumn<int>("closeCode");
+
+    QTest::newRow("unmasked frame: protocol error") << QByteArray("\x81\x02hi", 4) << 1002;
+    QTest::newRow("reserved opcode: protocol error")
+        << QByteArray("\x83\x80\x01\x02\x03\x04", 6) << 1002;
+    // A close from the client is answered with its own code.
+    QTest::newRow("client close 1000") << QByteArray("close:1000") << 1000;
+    QTest::newRow("client close 4001") << QByteArray("close:4001") << 4001;
+}
+
+void tst_WsHub::clientFramesGetTheirCloseCode()
+{
+    QFETCH(QByteArray, frame);
+    QFETCH(int, closeCode);
+
+    WsHub hub;
+    HubFixtureServer server(&hub);
+    QSignalSpy disconnected(&hub, &WsHub::clientDisconnected);
+    RawWsClient raw;
+    raw.connectToHub(server.serverPort());
+    QTRY_VERIFY_WITH_TIMEOUT(raw.isUpgraded(), kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(hub.clientCount(), 1, kTimeout);
+    if (frame.startsWith("close:"))
+        raw.sendClose(quint16(frame.mid(6).toInt()));
+    else
+        raw.sendRaw(frame);
+    QTRY_VERIFY_WITH_TIMEOUT(raw.closeReceived(), kTimeout);
+    QCOMPARE(raw.closeCode(), closeCode);
+    QTRY_VERIFY_WITH_TIMEOUT(raw.isDisconnected(), kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(disconnected.count(), 1, kTimeout);
+    QCOMPARE(hub.clientCount(), 0);
 }
 
 void tst_WsHub::resumingClientsGetSeqOthersDoNot()
