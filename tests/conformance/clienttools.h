@@ -11,6 +11,8 @@ namespace bh::conformance {
 struct ClientTools
 {
     static constexpr const char *DefaultDir = "/var/cache/boilerhouse-conformance";
+    // The one client-node version that works on Node 20 (2.x crashes at import).
+    static constexpr const char *ClientNodeVersion = "1.4.0";
 
     QString kubectl120; // Debian kubernetes-client 1.20.2, extracted with dpkg -x
     QString kubectl133; // fixed-version kubectl.1.33 of the gcloud `kubectl` package
