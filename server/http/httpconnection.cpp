@@ -180,6 +180,19 @@ int Connection::onMessageComplete(http_parser *p)
     return 0;
 }
 
+bool Connection::headTerminated(const char *buf, qint64 n)
+{
+    for (qint64 i = 1; i < n; ++i) {
+        const void *nl = std::memchr(buf + i, '\n', std::size_t(n - i));
+        if (!nl)
+            return false;
+        i = static_cast<const char *>(nl) - buf;
+        if (buf[i - 1] == '\n' || (i >= 2 && buf[i - 1] == '\r' && buf[i - 2] == '\n'))
+            return true;
+    }
+    return false;
+}
+
 void Connection::setPaused(bool paused)
 {
     if (m_paused == paused)
@@ -282,11 +295,21 @@ void Connection::consume(qint64 bytes)
 
 bool Connection::stepHead(qint64 available)
 {
-    const qint64 want = std::min<qint64>(available, qint64(m_limits.maxHeadBytes));
+    // Peek a typical head's worth first (pipelined small requests would otherwise copy
+    // maxHeadBytes each time), everything up to maxHeadBytes only when that was not enough.
+    const qint64 limit = std::min<qint64>(available, qint64(m_limits.maxHeadBytes));
+    qint64 want = std::min<qint64>(limit, std::max<qint64>(InitialPeekBytes, m_scanFrom + 1));
     m_scratch.resize(qsizetype(want));
-    const qint64 n = m_socket->peek(m_scratch.data(), want);
+    qint64 n = m_socket->peek(m_scratch.data(), want);
     if (n <= 0)
         return false;
+    if (n < limit && !headTerminated(m_scratch.constData(), n)) {
+        want = limit;
+        m_scratch.resize(qsizetype(want));
+        n = m_socket->peek(m_scratch.data(), want);
+        if (n <= 0)
+            return false;
+    }
     const char *buf = m_scratch.constData();
 
     // Empty lines before a request line are ignored (RFC 9112 §2.2).

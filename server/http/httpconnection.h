@@ -37,6 +37,8 @@ class Connection : public QObject
 public:
     // Bytes fed to the parser per step while reading a body. Default 64 KiB.
     static constexpr qsizetype ReadChunkBytes = 64 * 1024;
+    // First peek size for a request head (most heads are smaller). Default 4 KiB.
+    static constexpr qint64 InitialPeekBytes = 4 * 1024;
     // Extra bytes over Limits::maxUrlBytes allowed on an unfinished request line (method,
     // spaces, "HTTP/1.1") before it is answered 414 without waiting for the head. Default 32.
     static constexpr qsizetype RequestLineSlackBytes = 32;
@@ -83,6 +85,7 @@ private:
     bool step(); // one parsing step; false when nothing more can be done now
     bool stepHead(qint64 available);
     bool stepBody(qint64 available);
+    static bool headTerminated(const char *buf, qint64 n);
     void resetParser();
     bool checkParserError(http_errno err);
     void completeRequest(int upgradeHeadBytes);

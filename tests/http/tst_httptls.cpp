@@ -160,17 +160,18 @@ void tst_httptls::handsWssToQWebSocketServer()
     server.setTlsConfiguration(serverConfig());
     // The socket is already encrypted: the WebSocket server only speaks the handshake.
     QWebSocketServer wss(QStringLiteral("test"), QWebSocketServer::NonSecureMode);
-    server.setHandler([&wss](Responder *r) {
-        if (QTcpSocket *socket = r->takeSocket())
+    QList<QPointer<QTcpSocket>> taken;
+    server.setHandler([&wss, &taken](Responder *r) {
+        if (QTcpSocket *socket = r->takeSocket()) {
+            taken.append(socket);
             wss.handleConnection(socket);
-        else
+        } else
             r->send(Response::jsonError(400, QStringLiteral("upgrade expected")));
     });
     QVERIFY(server.listen());
     QList<QWebSocket *> accepted;
     connect(&wss, &QWebSocketServer::newConnection, this, [&] {
         while (QWebSocket *ws = wss.nextPendingConnection()) {
-            ws->setParent(&wss);
             accepted.append(ws);
             connect(ws, &QWebSocket::textMessageReceived, ws,
                     [ws](const QString &m) { ws->sendTextMessage(m); });
@@ -188,6 +189,10 @@ void tst_httptls::handsWssToQWebSocketServer()
     QTRY_COMPARE_WITH_TIMEOUT(messages.size(), 1, Timeout);
     QCOMPARE(messages.first().first().toString(), QStringLiteral("secret"));
     QCOMPARE(accepted.size(), 1);
+    // The test owns what it took (QWebSocketServer only deleteLater()s it on disconnect).
+    qDeleteAll(accepted);
+    for (const QPointer<QTcpSocket> &socket : std::as_const(taken))
+        delete socket.data();
 }
 
 QTEST_GUILESS_MAIN(tst_httptls)

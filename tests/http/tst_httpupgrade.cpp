@@ -50,6 +50,7 @@ public:
                     ++failedTakes;
                     return;
                 }
+                taken.append(socket);
                 wss.handleConnection(socket);
             } else {
                 r->send(Response::jsonError(403, QStringLiteral("no WebSocket on this path")));
@@ -57,7 +58,7 @@ public:
         });
         connect(&wss, &QWebSocketServer::newConnection, this, [this] {
             while (QWebSocket *ws = wss.nextPendingConnection()) {
-                ws->setParent(this);
+                accepted.append(ws);
                 paths.append(ws->requestUrl().path());
                 connect(ws, &QWebSocket::textMessageReceived, ws, [ws](const QString &m) {
                     ws->sendTextMessage(QStringLiteral("echo:") + m);
@@ -68,8 +69,20 @@ public:
             qFatal("listen failed");
     }
 
+    ~UpgradeFixture() override
+    {
+        // Taken sockets belong to the test: QWebSocketServer only deleteLater()s them on
+        // disconnect, which no event loop would process after the last test.
+        for (const QPointer<QWebSocket> &ws : std::as_const(accepted))
+            delete ws.data();
+        for (const QPointer<QTcpSocket> &socket : std::as_const(taken))
+            delete socket.data();
+    }
+
     Server server;
     QWebSocketServer wss;
+    QList<QPointer<QTcpSocket>> taken;
+    QList<QPointer<QWebSocket>> accepted;
     QList<QPointer<Responder>> deferred;
     QStringList paths;
     int requests = 0;
