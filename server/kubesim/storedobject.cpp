@@ -11,14 +11,7 @@ StoredObject::StoredObject(QJsonObject json)
     m_name = meta.value(QLatin1String("name")).toString();
     m_namespace = meta.value(QLatin1String("namespace")).toString();
     m_resourceVersion = meta.value(QLatin1String("resourceVersion")).toString().toULongLong();
-}
-
-QJsonObject StoredObject::labels() const
-{
-    return m_json.value(QLatin1String("metadata"))
-        .toObject()
-        .value(QLatin1String("labels"))
-        .toObject();
+    m_labels = meta.value(QLatin1String("labels")).toObject();
 }
 
 const QByteArray &StoredObject::encoded() const

@@ -19,7 +19,7 @@ public:
     const QString &name() const { return m_name; }
     const QString &ns() const { return m_namespace; }
     quint64 resourceVersion() const { return m_resourceVersion; }
-    QJsonObject labels() const;
+    const QJsonObject &labels() const { return m_labels; }
 
     // The full object (with kind/apiVersion), compact JSON.
     const QByteArray &encoded() const;
@@ -34,6 +34,7 @@ private:
     QString m_name;
     QString m_namespace;
     quint64 m_resourceVersion = 0;
+    QJsonObject m_labels;
     mutable QByteArray m_encoded;
     mutable QByteArray m_encodedItem;
     mutable QByteArray m_addedLine;
