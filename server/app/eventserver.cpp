@@ -1,0 +1,199 @@
+#include "eventserver.h"
+
+#include "api/restapi.h"
+#include "cache/objectstore.h"
+#include "events/deriver.h"
+#include "http/httpresponder.h"
+#include "http/httpserver.h"
+#include "hub/filter.h"
+#include "hub/wshub.h"
+#include "kube/kubeclient.h"
+#include "kube/reflector.h"
+#include "projections.h"
+
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <memory>
+
+Q_LOGGING_CATEGORY(lcServer, "bh.server", QtInfoMsg)
+
+namespace bh::app {
+
+namespace {
+const QLatin1String kWsPath("/ws");
+const QLatin1String kManagedSelector("boilerhouse.dev/managed=true");
+} // namespace
+
+EventServer::EventServer(Config config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_http(new http::Server(this))
+    , m_kube(new kube::KubeClient(m_config.cluster, this))
+    , m_pods(new cache::ObjectStore(QStringLiteral("pods"), this))
+    , m_claims(new cache::ObjectStore(QStringLiteral("boilerhouseclaims"), this))
+{
+    m_pods->setProjection(&Projections::pod);
+    m_claims->setProjection(&Projections::claim);
+
+    kube::ResourceRef podRef;
+    podRef.apiPath = QStringLiteral("/api/v1/namespaces/%1/pods").arg(m_config.ns);
+    podRef.labelSelector = kManagedSelector;
+    podRef.kind = QStringLiteral("Pod");
+    podRef.plural = QStringLiteral("pods");
+    kube::ResourceRef claimRef;
+    claimRef.apiPath =
+        QStringLiteral("/apis/boilerhouse.dev/v1alpha1/namespaces/%1/boilerhouseclaims")
+            .arg(m_config.ns);
+    claimRef.kind = QStringLiteral("BoilerhouseClaim");
+    claimRef.plural = QStringLiteral("boilerhouseclaims");
+    m_podReflector = new kube::Reflector(m_kube, podRef, m_config.reflector, this);
+    m_claimReflector = new kube::Reflector(m_kube, claimRef, m_config.reflector, this);
+    connectReflector(m_podReflector, m_pods);
+    connectReflector(m_claimReflector, m_claims);
+
+    m_deriver = new events::Deriver(m_pods, m_claims, this);
+    m_hub = new hub::WsHub(m_config.hub, this);
+    m_hub->setReplayProvider([this] { return m_deriver->replay(); });
+    connect(m_deriver, &events::Deriver::derived, m_hub, &hub::WsHub::broadcast);
+
+    m_api = new api::RestApi(m_config.api, m_pods, m_claims, this);
+    m_api->setReadinessProvider([this] { return readiness(); });
+
+    if (!m_config.tls.isNull())
+        m_http->setTlsConfiguration(m_config.tls);
+    m_http->setHandler([this](http::Responder *responder) { route(responder); });
+}
+
+EventServer::~EventServer() = default;
+
+void EventServer::connectReflector(kube::Reflector *reflector, cache::ObjectStore *store)
+{
+    connect(reflector, &kube::Reflector::listed, store,
+            [store](const QList<QJsonObject> &items, const QString &) { store->replace(items); });
+    connect(reflector, &kube::Reflector::added, store,
+            [store](const QJsonObject &o) { store->applyAdded(o); });
+    connect(reflector, &kube::Reflector::modified, store,
+            [store](const QJsonObject &o) { store->applyModified(o); });
+    connect(reflector, &kube::Reflector::deleted, store,
+            [store](const QJsonObject &o) { store->applyDeleted(o); });
+    const QString plural = reflector->resource().plural;
+    connect(reflector, &kube::Reflector::stateChanged, this,
+            [plural](kube::Reflector::State state, const QString &reason) {
+                if (reason.isEmpty())
+                    qCInfo(lcServer).noquote() << plural << "watch:" << state;
+                else
+                    qCInfo(lcServer).noquote() << plural << "watch:" << state << "-" << reason;
+            });
+}
+
+bool EventServer::start()
+{
+    if (!m_http->listen(m_config.address, m_config.port)) {
+        m_error = QStringLiteral("cannot listen on %1:%2: %3")
+                      .arg(m_config.address.toString())
+                      .arg(m_config.port)
+                      .arg(m_http->errorString());
+        return false;
+    }
+    qCInfo(lcServer).noquote() << "watching namespace" << m_config.ns << "at"
+                               << m_config.cluster.server.toString() << "("
+                               << m_config.cluster.source << ")";
+    m_podReflector->start();
+    m_claimReflector->start();
+    return true;
+}
+
+quint16 EventServer::port() const
+{
+    return m_http->serverPort();
+}
+
+QString EventServer::readiness() const
+{
+    QStringList reasons;
+    for (const kube::Reflector *reflector : { m_podReflector, m_claimReflector }) {
+        const QString plural = reflector->resource().plural;
+        const QString error = reflector->lastError();
+        const bool watching = reflector->state() == kube::Reflector::State::Watching;
+        if (reflector->hasSynced() && watching)
+            continue;
+        QString reason = reflector->hasSynced()
+            ? QStringLiteral("%1: watch not running").arg(plural)
+            : QStringLiteral("%1: not synced").arg(plural);
+        if (!error.isEmpty())
+            reason += QStringLiteral(" (%1)").arg(error);
+        reasons << reason;
+    }
+    if (m_stopping)
+        reasons << QStringLiteral("shutting down");
+    return reasons.join(QStringLiteral("; "));
+}
+
+void EventServer::route(http::Responder *responder)
+{
+    const http::Request &request = responder->request();
+    if (!request.isWebSocketUpgrade()) {
+        m_api->handle(responder);
+        return;
+    }
+    if (request.path() != kWsPath) {
+        responder->send(m_api->notFound(request));
+        return;
+    }
+    if (m_stopping) {
+        responder->send(m_api->errorResponse(request, 503, QStringLiteral("shutting down")));
+        return;
+    }
+    if (!m_hub->canAccept()) {
+        responder->send(
+            m_api->errorResponse(request, 503, QStringLiteral("too many WebSocket clients")));
+        return;
+    }
+    QString filterError;
+    if (!hub::Filter::fromQuery(request.query(), &filterError)) {
+        responder->send(m_api->errorResponse(request, 400, filterError));
+        return;
+    }
+    QTcpSocket *socket = responder->takeSocket();
+    if (!socket) {
+        responder->send(
+            m_api->errorResponse(request, 400, QStringLiteral("bad WebSocket upgrade")));
+        return;
+    }
+    m_hub->accept(socket, request);
+}
+
+void EventServer::shutdown()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    qCInfo(lcServer) << "shutting down:" << m_hub->clientCount() << "WebSocket client(s)";
+    m_http->close();
+    m_podReflector->stop();
+    m_claimReflector->stop();
+    // clientCount() drops to 0 at once (closing clients are not counted); each of them
+    // reports clientDisconnected() once its close handshake is done (or it was aborted).
+    auto waiting = std::make_shared<int>(m_hub->clientCount());
+    m_hub->closeAll(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server shutting down"));
+    if (*waiting == 0) {
+        QTimer::singleShot(0, this, &EventServer::stopped);
+        return;
+    }
+    auto *grace = new QTimer(this);
+    grace->setSingleShot(true);
+    auto done = [this, grace] {
+        grace->stop();
+        disconnect(m_hub, &hub::WsHub::clientDisconnected, this, nullptr);
+        Q_EMIT stopped();
+    };
+    connect(grace, &QTimer::timeout, this, done);
+    connect(m_hub, &hub::WsHub::clientDisconnected, this, [waiting, done] {
+        if (--*waiting <= 0)
+            done();
+    });
+    grace->start(m_config.shutdownGrace);
+}
+
+} // namespace bh::app
