@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <memory>
+
 using bh::kube::ClusterConfig;
 using bh::kube::ConfigLoader;
 using Error = bh::kube::ConfigLoader::Error;
@@ -74,13 +76,13 @@ private Q_SLOTS:
 
 private:
     QTemporaryDir m_pkiDir;
-    TestPki *m_pki = nullptr;
+    std::unique_ptr<TestPki> m_pki;
 };
 
 void tst_ConfigLoader::initTestCase()
 {
     QVERIFY(m_pkiDir.isValid());
-    m_pki = new TestPki(m_pkiDir.path());
+    m_pki = std::make_unique<TestPki>(m_pkiDir.path());
     QVERIFY2(m_pki->createCa(), qPrintable(m_pki->error()));
     QVERIFY2(m_pki->createClient(QStringLiteral("rsa"), TestPki::KeyType::Rsa, QStringLiteral("alice")),
              qPrintable(m_pki->error()));

@@ -69,14 +69,14 @@ private:
     RequestJob *finishedGet(KubeClient &client, const QString &path, const QUrlQuery &query = {});
 
     QTemporaryDir m_dir;
-    TestPki *m_pki = nullptr;
+    std::unique_ptr<TestPki> m_pki;
     std::unique_ptr<Simulator> m_sim;
 };
 
 void tst_KubeClient::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    m_pki = new TestPki(m_dir.path());
+    m_pki = std::make_unique<TestPki>(m_dir.path());
     QVERIFY2(m_pki->createCa(), qPrintable(m_pki->error()));
     QVERIFY2(m_pki->createServer(QStringLiteral("server"), QStringLiteral("IP:127.0.0.1")), qPrintable(m_pki->error()));
     writeFile(m_dir.filePath(QStringLiteral("cred.sh")), Plugin, true);

@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <memory>
+
 using namespace bh::kube;
 
 namespace {
@@ -37,13 +39,13 @@ private Q_SLOTS:
 
 private:
     QTemporaryDir m_dir;
-    TestPki *m_pki = nullptr;
+    std::unique_ptr<TestPki> m_pki;
 };
 
 void tst_KubeClientTls::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    m_pki = new TestPki(m_dir.path());
+    m_pki = std::make_unique<TestPki>(m_dir.path());
     QVERIFY2(m_pki->createCa(), qPrintable(m_pki->error()));
     QVERIFY2(m_pki->createServer(QStringLiteral("ip"), QStringLiteral("IP:127.0.0.1")), qPrintable(m_pki->error()));
     QVERIFY2(m_pki->createServer(QStringLiteral("named"), QStringLiteral("DNS:kube.internal")),
