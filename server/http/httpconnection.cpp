@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include <sys/socket.h>
 
@@ -180,6 +181,17 @@ int Connection::onMessageComplete(http_parser *p)
     return 0;
 }
 
+char *Connection::scratch(qint64 size)
+{
+    // One buffer per thread, shared by all connections: thousands of connections must not
+    // each keep a read-sized buffer. Never used across a call that can re-enter another
+    // connection's parsing (the handler runs after the last use).
+    static thread_local std::vector<char> buffer;
+    if (buffer.size() < std::size_t(size))
+        buffer.resize(std::size_t(size));
+    return buffer.data();
+}
+
 bool Connection::headTerminated(const char *buf, qint64 n)
 {
     for (qint64 i = 1; i < n; ++i) {
@@ -230,9 +242,9 @@ void Connection::discardInput()
 {
     if (!m_socket)
         return;
-    m_scratch.resize(ReadChunkBytes);
+    char *buf = scratch(ReadChunkBytes);
     while (m_socket && m_socket->bytesAvailable() > 0) {
-        if (m_socket->read(m_scratch.data(), ReadChunkBytes) <= 0)
+        if (m_socket->read(buf, ReadChunkBytes) <= 0)
             break;
     }
 }
@@ -285,8 +297,7 @@ void Connection::consume(qint64 bytes)
 {
     while (bytes > 0 && m_socket) {
         const qint64 chunk = std::min<qint64>(bytes, ReadChunkBytes);
-        m_scratch.resize(qsizetype(chunk));
-        const qint64 got = m_socket->read(m_scratch.data(), chunk);
+        const qint64 got = m_socket->read(scratch(chunk), chunk);
         if (got <= 0)
             break;
         bytes -= got;
@@ -299,18 +310,18 @@ bool Connection::stepHead(qint64 available)
     // maxHeadBytes each time), everything up to maxHeadBytes only when that was not enough.
     const qint64 limit = std::min<qint64>(available, qint64(m_limits.maxHeadBytes));
     qint64 want = std::min<qint64>(limit, std::max<qint64>(InitialPeekBytes, m_scanFrom + 1));
-    m_scratch.resize(qsizetype(want));
-    qint64 n = m_socket->peek(m_scratch.data(), want);
+    char *peeked = scratch(want);
+    qint64 n = m_socket->peek(peeked, want);
     if (n <= 0)
         return false;
-    if (n < limit && !headTerminated(m_scratch.constData(), n)) {
+    if (n < limit && !headTerminated(peeked, n)) {
         want = limit;
-        m_scratch.resize(qsizetype(want));
-        n = m_socket->peek(m_scratch.data(), want);
+        peeked = scratch(want);
+        n = m_socket->peek(peeked, want);
         if (n <= 0)
             return false;
     }
-    const char *buf = m_scratch.constData();
+    const char *buf = peeked;
 
     // Empty lines before a request line are ignored (RFC 9112 §2.2).
     qsizetype lead = 0;
@@ -387,12 +398,12 @@ bool Connection::stepHead(qint64 available)
 bool Connection::stepBody(qint64 available)
 {
     const qint64 want = std::min<qint64>(available, ReadChunkBytes);
-    m_scratch.resize(qsizetype(want));
-    const qint64 n = m_socket->peek(m_scratch.data(), want);
+    char *buf = scratch(want);
+    const qint64 n = m_socket->peek(buf, want);
     if (n <= 0)
         return false;
     const std::size_t parsed =
-        http_parser_execute(&m_parser, &parserSettings(), m_scratch.constData(), std::size_t(n));
+        http_parser_execute(&m_parser, &parserSettings(), buf, std::size_t(n));
     if (!checkParserError(HTTP_PARSER_ERRNO(&m_parser)))
         return false;
     consume(qint64(parsed));

@@ -86,6 +86,7 @@ private:
     bool stepHead(qint64 available);
     bool stepBody(qint64 available);
     static bool headTerminated(const char *buf, qint64 n);
+    static char *scratch(qint64 size);
     void resetParser();
     bool checkParserError(http_errno err);
     void completeRequest(int upgradeHeadBytes);
@@ -117,7 +118,6 @@ private:
     std::deque<Responder *> m_queue;
 
     http_parser m_parser;
-    QByteArray m_scratch; // reused peek buffer
     ReadState m_readState = ReadState::Head;
     qsizetype m_scanFrom = 0; // head terminator search resumes here
     bool m_requestStarted = false; // bytes of the next request were seen
