@@ -3,6 +3,7 @@
 #include "client/statestore.h"
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -320,8 +321,14 @@ void tst_boilerhouseclient::foldedStateEqualsSnapshotAfterServerRestart()
     m_server->stop();
     QTRY_VERIFY_WITH_TIMEOUT(client.state() != ConnectionState::Live, kWaitMs);
     step(kScenarioSteps / 2); // the cluster moves on while no server watches
+    QElapsedTimer sinceRestart;
+    sinceRestart.start();
     QVERIFY(startServer(port));
+    const qint64 serverUpMs = sinceRestart.elapsed();
     QTRY_COMPARE_WITH_TIMEOUT(client.state(), ConnectionState::Live, kConvergeMs);
+    qInfo("server restart: listening after %lld ms, client Live again after %lld ms "
+          "(reconnect delay then %lld ms)",
+          serverUpMs, sinceRestart.elapsed(), qint64(client.reconnectDelay().count()));
     QStringList diff;
     QTRY_VERIFY2_WITH_TIMEOUT((diff = differences(client)).isEmpty(),
                               qPrintable(diff.join(QLatin1Char('\n'))), kConvergeMs);

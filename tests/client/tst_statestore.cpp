@@ -136,6 +136,7 @@ private slots:
     void tenantsGroupClaimsLikeRest();
     void sameAsComparesWhatEventsCarry_data();
     void sameAsComparesWhatEventsCarry();
+    void foldBenchmark();
 };
 
 void tst_statestore::foldsEvents_data()
@@ -447,6 +448,36 @@ void tst_statestore::sameAsComparesWhatEventsCarry()
         QVERIFY2(differences.first().contains(difference), qPrintable(differences.first()));
         QVERIFY(!a.sameAs(b));
     }
+}
+
+// Not a speed target (no assertion on time): prints the cost of folding a realistic event mix
+// with `tst_statestore foldBenchmark` (add -iterations N for stable numbers).
+void tst_statestore::foldBenchmark()
+{
+    constexpr int kPods = 1000; // pods in the folded cluster
+    constexpr int kRounds = 10; // event rounds per pod per benchmark iteration
+    Events events;
+    events.reserve(kPods * kRounds * 3);
+    for (int round = 0; round < kRounds; ++round) {
+        for (int i = 0; i < kPods; ++i) {
+            const QString workload = QStringLiteral("w%1").arg(i % 10);
+            const QString name =
+                QStringLiteral("%1-pool-%2").arg(workload).arg(i, 8, 16, QLatin1Char('0'));
+            events << state(name, QStringLiteral("Running"), workload) << ready(name, workload)
+                   << claimed(QStringLiteral("claim-t%1-%2").arg(i).arg(workload),
+                              QStringLiteral("t%1").arg(i), workload, QStringLiteral("pool"));
+        }
+    }
+    StateStore store;
+    qsizetype folded = 0;
+    QBENCHMARK
+    {
+        for (const Event &e : std::as_const(events))
+            store.apply(e);
+        folded += events.size();
+    }
+    QCOMPARE(store.instanceCount(), kPods);
+    QVERIFY(folded >= events.size());
 }
 
 QTEST_GUILESS_MAIN(tst_statestore)
