@@ -15,10 +15,10 @@
 namespace bh::gui {
 
 RateChart::RateChart(const EventRateTracker *tracker, QWidget *parent)
-    : QChartView(parent)
+    : QChartView(new QChart, parent) // owned by the view (the default ctor's chart would leak)
     , m_tracker(tracker)
 {
-    auto *chart = new QChart;
+    QChart *chart = this->chart();
     chart->setTitle(tr("Events per second (last %1 min)").arg(tracker->windowSeconds() / 60));
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
@@ -41,7 +41,6 @@ RateChart::RateChart(const EventRateTracker *tracker, QWidget *parent)
         line->attachAxis(m_yAxis);
         m_series.insert(int(type), line);
     }
-    setChart(chart); // the view owns the chart
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(160);
 
