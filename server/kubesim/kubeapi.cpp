@@ -89,7 +89,13 @@ KubeApi::KubeApi(ObjectStore *store, WatchRegistry *watches, QStringList namespa
 
 void KubeApi::sendStatus(http::Responder *responder, const KubeStatus &status)
 {
-    sendJson(responder, status.code(), status.toCompactJson());
+    http::Response response = http::Response::json(status.code(), status.toCompactJson());
+    // Like the apiserver: 429/503/504 Status objects with retryAfterSeconds carry Retry-After
+    // (client-go honours it before retrying).
+    const int retryAfter = status.details().value(QLatin1String("retryAfterSeconds")).toInt();
+    if (retryAfter > 0)
+        response.setHeader("Retry-After", QByteArray::number(retryAfter));
+    responder->send(response);
 }
 
 void KubeApi::handle(http::Responder *responder)

@@ -512,6 +512,7 @@ void tst_Simulator::failsInjectedRequestsThenRecovers()
     auto r = call("GET", podsPath);
     QCOMPARE(r->status, 503);
     QCOMPARE(r->json()["reason"].toString(), QString("ServiceUnavailable"));
+    QCOMPARE(r->header("retry-after"), QByteArray("1"));
     QCOMPARE(call("GET", "/_sim/stats")->status, 200); // control endpoints are exempt
     QCOMPARE(call("GET", "/api")->status, 503);
     QCOMPARE(call("GET", podsPath)->status, 200);
