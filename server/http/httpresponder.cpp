@@ -93,8 +93,13 @@ Responder::~Responder() = default;
 void Responder::send(const Response &response)
 {
     if (m_finished || m_streaming) {
-        qCWarning(lcHttp) << "Responder::send on a response already"
-                          << (m_finished ? "finished" : "streaming");
+        // After the peer left this is a normal race (the handler answered late); otherwise
+        // it is a handler bug (answered twice).
+        if (m_connection->isClosed())
+            qCDebug(lcHttp) << "Responder::send after the connection closed";
+        else
+            qCWarning(lcHttp) << "Responder::send on a response already"
+                              << (m_finished ? "finished" : "streaming");
         return;
     }
     if (m_connection->isClosed())
@@ -142,8 +147,13 @@ void Responder::send(const Response &response)
 void Responder::beginStream(int status, const HeaderList &headers)
 {
     if (m_finished || m_streaming) {
-        qCWarning(lcHttp) << "Responder::beginStream on a response already"
-                          << (m_finished ? "finished" : "streaming");
+        // After the peer left this is a normal race (the handler answered late); otherwise
+        // it is a handler bug (answered twice).
+        if (m_connection->isClosed())
+            qCDebug(lcHttp) << "Responder::beginStream after the connection closed";
+        else
+            qCWarning(lcHttp) << "Responder::beginStream on a response already"
+                              << (m_finished ? "finished" : "streaming");
         return;
     }
     if (m_connection->isClosed())

@@ -43,6 +43,7 @@ private Q_SLOTS:
     void pausedServerReadsNothingUntilResumed();
     void backpressureThenWritable();
     void abortBreaksStream();
+    void handlerMayCloseEverything();
 };
 
 void tst_httpserver::answersGet()
@@ -428,6 +429,41 @@ void tst_httpserver::abortBreaksStream()
     QTRY_VERIFY_WITH_TIMEOUT(client.isClosedByPeer(), Timeout);
     QVERIFY(!client.received().endsWith("0\r\n\r\n"));
     QTRY_COMPARE_WITH_TIMEOUT(echo.server.connectionCount(), 0, Timeout);
+}
+
+void tst_httpserver::handlerMayCloseEverything()
+{
+    // Fault injection ("restart") calls closeAllConnections() from inside a handler, with the
+    // calling request's own connection among those aborted.
+    Server server;
+    int after = 0;
+    server.setHandler([&](Responder *r) {
+        if (r->request().path() == QLatin1String("/restart")) {
+            server.closeAllConnections();
+            r->send(Response(200, "too late")); // ignored: the response already ended
+            ++after;
+            return;
+        }
+        r->send(Response(200, "ok"));
+    });
+    QVERIFY(server.listen());
+    RawClient watcher;
+    watcher.connectTo(server.serverPort());
+    watcher.write("GET /a HTTP/1.1\r\n\r\n");
+    RawClient::Response r;
+    QVERIFY(watcher.waitForResponse(&r));
+    RawClient client;
+    client.connectTo(server.serverPort());
+    client.write("GET /restart HTTP/1.1\r\n\r\nGET /queued HTTP/1.1\r\n\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(after, 1, Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(client.isClosedByPeer() && watcher.isClosedByPeer(), Timeout);
+    QVERIFY(client.received().isEmpty());
+    QCOMPARE(server.connectionCount(), 0);
+    RawClient next;
+    next.connectTo(server.serverPort());
+    next.write("GET /b HTTP/1.1\r\n\r\n");
+    QVERIFY(next.waitForResponse(&r));
+    QCOMPARE(r.body, QByteArray("ok"));
 }
 
 QTEST_GUILESS_MAIN(tst_httpserver)
