@@ -109,17 +109,19 @@ bool BoilerhouseClient::resumeAllowed() const
     return m_config.useResume && !m_resumeDisabled;
 }
 
-void BoilerhouseClient::startSnapshot()
+void BoilerhouseClient::startSnapshot(const QString &why)
 {
     if (m_job) {
         m_job->abort();
         m_job->deleteLater();
     }
-    setState(ConnectionState::FetchingSnapshot,
-             m_buffering
-                 ? QStringLiteral("catching up: fetching snapshot from %1")
-                       .arg(m_config.serverUrl.toString())
-                 : QStringLiteral("fetching snapshot from %1").arg(m_config.serverUrl.toString()));
+    QString reason = m_buffering
+        ? QStringLiteral("catching up: fetching snapshot from %1")
+              .arg(m_config.serverUrl.toString())
+        : QStringLiteral("fetching snapshot from %1").arg(m_config.serverUrl.toString());
+    if (!why.isEmpty())
+        reason = why + QLatin1String("; ") + reason;
+    setState(ConnectionState::FetchingSnapshot, reason);
     m_job = new SnapshotJob(m_nam, m_config, this);
     connect(m_job, &SnapshotJob::finished, this, &BoilerhouseClient::onSnapshotFinished);
     m_job->start();
@@ -276,9 +278,7 @@ void BoilerhouseClient::resnapshot(const QString &why)
     stopAll();
     m_cursor.reset();
     m_lastSeq.reset();
-    startSnapshot();
-    m_stateReason = why + QLatin1String("; ") + m_stateReason;
-    Q_EMIT stateChanged(m_state, m_stateReason);
+    startSnapshot(why);
 }
 
 void BoilerhouseClient::scheduleReconnect(const QString &why)

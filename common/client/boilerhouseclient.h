@@ -92,7 +92,8 @@ Q_SIGNALS:
 private:
     void setState(ConnectionState state, const QString &reason);
     void fail(ClientError code, const QString &message);
-    void startSnapshot();
+    // `why` (when given) is prefixed to the state reason.
+    void startSnapshot(const QString &why = {});
     void onSnapshotFinished(SnapshotJob *job);
     void openStream(const std::optional<QString> &since);
     void onStreamOpened();

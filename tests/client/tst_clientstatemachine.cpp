@@ -137,12 +137,17 @@ void tst_clientstatemachine::resyncLeadsToNewSnapshot()
     QTRY_COMPARE_WITH_TIMEOUT(client.state(), ConnectionState::Live, kWaitMs);
 
     serveSnapshot(server, { pod(QStringLiteral("z"), QStringLiteral("Running")) }, "new:0");
+    QSignalSpy states(&client, &BoilerhouseClient::stateChanged);
     server.sendToAll(R"({"type":"stream.resync","reason":"cursor from another server process"})");
     QTRY_COMPARE_WITH_TIMEOUT(resets.count(), 2, kWaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(client.state(), ConnectionState::Live, kWaitMs);
     QCOMPARE(client.store()->instanceNames(), QStringList { QStringLiteral("z") });
     QCOMPARE(server.streamUrls().last().query(), QStringLiteral("since=new:0"));
     QCOMPARE(client.stats().resyncs, quint64(1));
+    QCOMPARE(states.first().at(0).value<ConnectionState>(), ConnectionState::FetchingSnapshot);
+    QVERIFY(states.first().at(1).toString().startsWith(
+        QStringLiteral("server asked to resync: cursor from another server process; "
+                       "fetching snapshot from http://127.0.0.1:")));
     QCOMPARE(restCount(server), 4);
 }
 
