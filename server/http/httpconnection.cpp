@@ -175,6 +175,9 @@ int Connection::onBody(http_parser *p, const char *at, size_t length)
 int Connection::onMessageComplete(http_parser *p)
 {
     auto *c = static_cast<Connection *>(p->data);
+    // Trailers of a chunked body arrive as header callbacks: they join the headers.
+    if (c->m_inValue && !c->flushHeader())
+        return -1;
     c->m_messageComplete = true;
     // Stop at the message boundary: the next request is parsed in its own step.
     http_parser_pause(p, 1);

@@ -29,6 +29,7 @@ private Q_SLOTS:
     void parsesRequestFields();
     void readsRequestBody_data();
     void readsRequestBody();
+    void chunkedTrailersJoinHeaders();
     void keepAliveReusesConnection();
     void pipelinedDeferredResponsesKeepRequestOrder();
     void streamsChunksIncrementally();
@@ -122,6 +123,23 @@ void tst_httpserver::readsRequestBody()
     QCOMPARE(r.status, 200);
     QCOMPARE(echo.seen.size(), 1);
     QCOMPARE(echo.seen.first().body(), body);
+}
+
+void tst_httpserver::chunkedTrailersJoinHeaders()
+{
+    EchoServer echo;
+    RawClient client;
+    client.connectTo(echo.port());
+    client.write("POST /t HTTP/1.1\r\nTransfer-Encoding: chunked\r\nX-Head: h\r\n\r\n"
+                 "3\r\nabc\r\n0\r\nX-Trailer: t1\r\nX-Other: t2\r\n\r\n");
+    RawClient::Response r;
+    QVERIFY(client.waitForResponse(&r));
+    QCOMPARE(r.status, 200);
+    const Request &req = echo.seen.first();
+    QCOMPARE(req.body(), QByteArray("abc"));
+    QCOMPARE(req.header("x-head"), QByteArray("h"));
+    QCOMPARE(req.header("x-trailer"), QByteArray("t1"));
+    QCOMPARE(req.header("x-other"), QByteArray("t2"));
 }
 
 void tst_httpserver::keepAliveReusesConnection()
