@@ -114,8 +114,12 @@ QVariant InstancesModel::data(const QModelIndex &index, int role) const
         case IpColumn:
             return in.ip;
         case AgeColumn:
-            return in.createdAt.isValid() ? formatDuration(in.createdAt.secsTo(m_clock()))
-                                          : QString();
+            if (in.createdAt.isValid())
+                return formatDuration(in.createdAt.secsTo(m_clock()));
+            // First seen through an event: created at least that long ago.
+            return row.state.firstSeen.isValid()
+                ? QStringLiteral("≥ %1").arg(formatDuration(row.state.firstSeen.secsTo(m_clock())))
+                : QString();
         case ClaimedColumn:
             return in.claimedAt.isValid() ? formatDuration(in.claimedAt.secsTo(m_clock()))
                                           : QString();
@@ -125,6 +129,10 @@ QVariant InstancesModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == AgeColumn && in.createdAt.isValid())
             return tr("created %1").arg(in.createdAt.toLocalTime().toString(Qt::ISODate));
+        if (index.column() == AgeColumn && row.state.firstSeen.isValid())
+            return tr("first seen %1 through an event; the creation time comes with the next "
+                      "snapshot")
+                .arg(row.state.firstSeen.toLocalTime().toString(Qt::ISODate));
         if (index.column() == ClaimedColumn && in.claimedAt.isValid())
             return tr("claimed %1").arg(in.claimedAt.toLocalTime().toString(Qt::ISODate));
         if (deleted)
@@ -160,8 +168,10 @@ QVariant InstancesModel::data(const QModelIndex &index, int role) const
         return {};
     case SortRole:
         switch (index.column()) {
-        case AgeColumn: // older first when ascending
-            return in.createdAt.isValid() ? -in.createdAt.toSecsSinceEpoch() : qint64(0);
+        case AgeColumn: { // older first when ascending
+            const QDateTime &born = in.createdAt.isValid() ? in.createdAt : row.state.firstSeen;
+            return born.isValid() ? -born.toSecsSinceEpoch() : qint64(0);
+        }
         case ClaimedColumn:
             return in.claimedAt.isValid() ? -in.claimedAt.toSecsSinceEpoch() : qint64(0);
         default:

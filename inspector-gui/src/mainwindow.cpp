@@ -41,6 +41,13 @@ QString settingsKey(const char *key)
     return QString::fromLatin1(key);
 }
 
+// Default column widths of the instances table in pixels (a restored layout overrides them).
+constexpr int kInstanceColumnWidths[InstancesModel::ColumnCount] = { 215, 75, 115, 75,
+                                                                     85,  95, 65,  90 };
+// Default splitter sizes in pixels for a 1360x860 window (restored layouts override them).
+constexpr int kTopSplitterSizes[] = { 880, 470 };
+constexpr int kSideSplitterSizes[] = { 170, 300 };
+
 QWidget *titled(const QString &title, QWidget *content, QWidget *parent)
 {
     auto *box = new QGroupBox(title, parent);
@@ -81,8 +88,8 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     m_instancesView->verticalHeader()->setDefaultSectionSize(m_instancesView->fontMetrics().height()
                                                              + 6);
     m_instancesView->horizontalHeader()->setStretchLastSection(true);
-    m_instancesView->setColumnWidth(InstancesModel::NameColumn, 250);
-    m_instancesView->setColumnWidth(InstancesModel::IpColumn, 100);
+    for (int c = 0; c < InstancesModel::ColumnCount; ++c)
+        m_instancesView->setColumnWidth(c, kInstanceColumnWidths[c]);
     m_instancesFilter = new QLineEdit(this);
     m_instancesFilter->setObjectName(QStringLiteral("instancesFilter"));
     m_instancesFilter->setClearButtonEnabled(true);
@@ -127,6 +134,7 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     m_sideSplitter->addWidget(m_chart);
     m_sideSplitter->setStretchFactor(0, 1);
     m_sideSplitter->setStretchFactor(1, 2);
+    m_sideSplitter->setSizes({ kSideSplitterSizes[0], kSideSplitterSizes[1] });
 
     m_topSplitter = new QSplitter(Qt::Horizontal, this);
     m_topSplitter->setObjectName(QStringLiteral("topSplitter"));
@@ -134,6 +142,7 @@ MainWindow::MainWindow(const InspectorOptions &options, QWidget *parent)
     m_topSplitter->addWidget(m_sideSplitter);
     m_topSplitter->setStretchFactor(0, 3);
     m_topSplitter->setStretchFactor(1, 2);
+    m_topSplitter->setSizes({ kTopSplitterSizes[0], kTopSplitterSizes[1] });
 
     m_mainSplitter = new QSplitter(Qt::Vertical, this);
     m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));

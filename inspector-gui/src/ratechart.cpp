@@ -21,6 +21,9 @@ RateChart::RateChart(const EventRateTracker *tracker, QWidget *parent)
     QChart *chart = this->chart();
     chart->setTitle(tr("Events per second (last %1 min)").arg(tracker->windowSeconds() / 60));
     chart->legend()->setAlignment(Qt::AlignBottom);
+    QFont legendFont = chart->legend()->font();
+    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85); // four type names fit a narrow pane
+    chart->legend()->setFont(legendFont);
     chart->setMargins(QMargins(4, 4, 4, 4));
     m_xAxis = new QDateTimeAxis(chart);
     m_xAxis->setFormat(QStringLiteral("HH:mm"));

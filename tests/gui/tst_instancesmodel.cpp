@@ -49,6 +49,7 @@ private slots:
     void resetFadesInstancesMissingFromSnapshot();
     void showsPoolForUnclaimedAndFormatsAges_data();
     void showsPoolForUnclaimedAndFormatsAges();
+    void ageFallsBackToFirstSeenForEventOnlyInstances();
     void tenantsTreeUpdatesInPlace();
     void poolsUpdateInPlaceAndResortOnNewWorkload();
 };
@@ -179,6 +180,23 @@ void tst_instancesmodel::showsPoolForUnclaimedAndFormatsAges()
     QCOMPARE(model.index(0, InstancesModel::TenantColumn).data().toString(), tenantText);
     QCOMPARE(model.index(0, InstancesModel::AgeColumn).data().toString(), ageText);
     QCOMPARE(model.index(0, InstancesModel::ClaimedColumn).data().toString(), QString());
+}
+
+void tst_instancesmodel::ageFallsBackToFirstSeenForEventOnlyInstances()
+{
+    InstancesModel model;
+    InstanceState s = makeInstance(QStringLiteral("x"), QStringLiteral("Running"));
+    s.info.createdAt = QDateTime(); // known only from events
+    s.firstSeen = QDateTime(QDate(2026, 11, 29), QTime(6, 0), Qt::UTC);
+    model.setClock([&s] { return s.firstSeen.addSecs(90); });
+    model.upsert(s);
+    model.flush();
+    QCOMPARE(model.index(0, InstancesModel::AgeColumn).data().toString(),
+             QStringLiteral("≥ 1m 30s"));
+    QVERIFY(model.index(0, InstancesModel::AgeColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("first seen")));
 }
 
 void tst_instancesmodel::tenantsTreeUpdatesInPlace()
