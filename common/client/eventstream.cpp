@@ -69,8 +69,14 @@ void EventStream::close()
     m_handshakeTimer.stop();
     m_pingTimer.stop();
     if (m_connected) {
-        // The close handshake completes asynchronously; disconnected() follows.
-        m_socket->close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("closed by client"));
+        // The close handshake completes asynchronously; disconnected() follows, or the
+        // timeout drops the connection of a server that does not answer.
+        QWebSocket *socket = m_socket;
+        QTimer::singleShot(kCloseTimeout, socket, [this, socket] {
+            if (m_socket == socket)
+                socket->abort();
+        });
+        socket->close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("closed by client"));
     } else {
         // Still connecting: nothing to shake hands with.
         QWebSocket *socket = m_socket;

@@ -33,12 +33,17 @@ class EventStream : public QObject
 {
     Q_OBJECT
 public:
+    // close(): how long the server gets to answer the close handshake before the TCP
+    // connection is dropped (closed() is then still 1000 "closed by client").
+    static constexpr std::chrono::milliseconds kCloseTimeout { 2000 }; // 2 s
+
     explicit EventStream(const ClientConfig &config, QObject *parent = nullptr);
     ~EventStream() override;
 
     // Starts the handshake. With `since`, connects to /ws?since=<cursor>. No-op when open.
     void open(const std::optional<QString> &since = std::nullopt);
-    // Closes with 1000; closed() follows (asynchronously). No-op when not open.
+    // Closes with 1000; closed() follows (asynchronously, within kCloseTimeout). No-op when
+    // not open.
     void close();
 
     bool isOpen() const { return m_socket != nullptr; }

@@ -36,6 +36,7 @@ private slots:
     void clientCloseIsNormal();
     void livePeerKeptByKeepalive();
     void hungPeerDetectedByKeepalive();
+    void closeToHungPeerCompletes();
     void oversizedFrameCloses();
 };
 
@@ -254,6 +255,26 @@ void tst_eventstream::hungPeerDetectedByKeepalive()
     QCOMPARE(closed.at(0).at(0).toInt(), 1006);
     QCOMPARE(closed.at(0).at(1).toString(),
              QStringLiteral("server did not answer a ping within 100 ms"));
+}
+
+void tst_eventstream::closeToHungPeerCompletes()
+{
+    // The peer never answers the close frame: closed() still comes, after kCloseTimeout.
+    LocalServer server;
+    QVERIFY(server.listen());
+    server.setHangAfterUpgrade(true);
+    ClientConfig config = configFor(server);
+    config.pingInterval = std::chrono::milliseconds(0); // keepalive off: only close() acts
+    EventStream stream(config);
+    QSignalSpy opened(&stream, &EventStream::opened);
+    QSignalSpy closed(&stream, &EventStream::closed);
+    stream.open();
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, kWaitMs);
+    stream.close();
+    QTRY_COMPARE_WITH_TIMEOUT(closed.count(), 1, kWaitMs);
+    QCOMPARE(closed.at(0).at(0).toInt(), 1000);
+    QCOMPARE(closed.at(0).at(1).toString(), QStringLiteral("closed by client"));
+    QVERIFY(!stream.isOpen());
 }
 
 void tst_eventstream::oversizedFrameCloses()
