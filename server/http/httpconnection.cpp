@@ -4,6 +4,7 @@
 #include "httpresponder.h"
 #include "httpresponse.h"
 
+#include <QPointer>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimerEvent>
@@ -44,6 +45,25 @@ Connection::~Connection()
     // Destroyed with the server: no signals from the dying socket into this object.
     if (m_socket)
         disconnect(m_socket, nullptr, this, nullptr);
+    // Responders go first, while this object is whole (they call forgetResponder()).
+    m_destroying = true;
+    m_queue.clear();
+    const auto responders = findChildren<Responder *>(Qt::FindDirectChildrenOnly);
+    qDeleteAll(responders);
+}
+
+void Connection::forgetResponder(Responder *responder)
+{
+    if (m_destroying)
+        return;
+    const auto it = std::find(m_queue.begin(), m_queue.end(), responder);
+    if (it == m_queue.end())
+        return;
+    // Deleted by its user before its response was written: the byte stream of this
+    // connection can no longer be completed in order.
+    qCWarning(lcHttp) << "Responder deleted before its response was written; aborting connection";
+    m_queue.erase(it);
+    QMetaObject::invokeMethod(this, &Connection::abortConnection, Qt::QueuedConnection);
 }
 
 const http_parser_settings &Connection::parserSettings()

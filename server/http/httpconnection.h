@@ -64,6 +64,8 @@ public:
     QTcpSocket *takeSocket(Responder *responder);
     const Limits &limits() const { return m_limits; }
     void noteOutputLevel(Responder *responder);
+    // From ~Responder: a responder deleted while still queued breaks the connection.
+    void forgetResponder(Responder *responder);
     void flush(Responder *responder);
     // An upgrade request answered with a normal response: consume its head, close after.
     void rejectUpgrade(Responder *responder);
@@ -139,6 +141,7 @@ private:
     bool m_paused = false;
     bool m_closed = false;
     bool m_closing = false; // graceful close requested
+    bool m_destroying = false;
     bool m_lingering = false;
     bool m_writeShutdown = false;
     bool m_inProcess = false;

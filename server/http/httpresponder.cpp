@@ -88,7 +88,10 @@ Responder::Responder(Connection *connection, Request request)
     , m_request(std::move(request))
 { }
 
-Responder::~Responder() = default;
+Responder::~Responder()
+{
+    m_connection->forgetResponder(this);
+}
 
 void Responder::send(const Response &response)
 {

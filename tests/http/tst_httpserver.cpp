@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -45,6 +46,7 @@ private Q_SLOTS:
     void backpressureThenWritable();
     void abortBreaksStream();
     void handlerMayCloseEverything();
+    void deletingQueuedResponderAbortsConnection();
 };
 
 void tst_httpserver::answersGet()
@@ -482,6 +484,22 @@ void tst_httpserver::handlerMayCloseEverything()
     next.write("GET /b HTTP/1.1\r\n\r\n");
     QVERIFY(next.waitForResponse(&r));
     QCOMPARE(r.body, QByteArray("ok"));
+}
+
+void tst_httpserver::deletingQueuedResponderAbortsConnection()
+{
+    // Misuse (the contract says: never delete a Responder), handled without a crash.
+    EchoServer echo;
+    RawClient client;
+    client.connectTo(echo.port());
+    client.write("GET /defer HTTP/1.1\r\n\r\nGET /defer2 HTTP/1.1\r\n\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(echo.deferred.size(), 2, Timeout);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("Responder deleted")));
+    QSignalSpy gone(echo.deferred.at(1).data(), &Responder::disconnected);
+    delete echo.deferred.at(0).data();
+    QTRY_VERIFY_WITH_TIMEOUT(client.isClosedByPeer(), Timeout);
+    QCOMPARE(gone.size(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(echo.server.connectionCount(), 0, Timeout);
 }
 
 QTEST_GUILESS_MAIN(tst_httpserver)
