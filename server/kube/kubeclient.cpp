@@ -9,7 +9,8 @@
 #include <QNetworkRequest>
 #include <QTimer>
 
-Q_LOGGING_CATEGORY(lcKube, "bh.kube")
+// Debug output (one line per request) is off unless QT_LOGGING_RULES="bh.kube.debug=true".
+Q_LOGGING_CATEGORY(lcKube, "bh.kube", QtInfoMsg)
 
 namespace bh::kube {
 
@@ -92,11 +93,10 @@ WatchStream *KubeClient::openWatch(const QString &path, const QUrlQuery &query,
     return stream;
 }
 
-void KubeClient::prepare(QObject *context, const QString &path, const QString &query, bool watch,
+void KubeClient::prepare(QObject *context, const QString &path, const QString &query,
                          std::function<void(QNetworkRequest)> send,
                          std::function<void(const QString &)> fail)
 {
-    Q_UNUSED(watch)
     const QUrl url = urlFor(path, query);
     m_credentials->acquire(context, [this, url, send = std::move(send), fail = std::move(fail)](
                                         const AuthMaterial &material, const QString &error) {

@@ -57,7 +57,7 @@ private:
     friend class WatchStream;
     // Builds an authenticated request (after fetching credentials, possibly asynchronously)
     // and hands it to `send`, or reports why credentials are missing.
-    void prepare(QObject *context, const QString &path, const QString &query, bool watch,
+    void prepare(QObject *context, const QString &path, const QString &query,
                  std::function<void(QNetworkRequest)> send,
                  std::function<void(const QString &)> fail);
     QNetworkAccessManager *manager(bool watch) const { return watch ? m_watchNam : m_nam; }

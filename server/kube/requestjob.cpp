@@ -31,7 +31,7 @@ void RequestJob::send()
     if (m_done)
         return;
     m_client->prepare(
-        this, m_path, m_query, false,
+        this, m_path, m_query,
         [this](QNetworkRequest request) {
             qCDebug(lcKube, "GET %s", qPrintable(request.url().toString()));
             m_reply = m_client->manager(false)->get(request);
@@ -61,8 +61,9 @@ void RequestJob::onReplyFinished()
     reply->disconnect(this);
     m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     m_body = reply->readAll();
-    qCDebug(lcKube, "GET %s: status %d, %lld bytes, %s", qPrintable(m_path), m_status,
-            qlonglong(m_body.size()), qPrintable(reply->errorString()));
+    qCDebug(lcKube, "GET %s: status %d, %lld bytes%s", qPrintable(m_path), m_status,
+            qlonglong(m_body.size()),
+            reply->error() == QNetworkReply::NoError ? "" : qPrintable(QStringLiteral(", ") + reply->errorString()));
     if (m_status == 0) {
         m_connectionRefused = reply->error() == QNetworkReply::ConnectionRefusedError;
         const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError

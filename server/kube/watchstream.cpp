@@ -47,9 +47,10 @@ void WatchStream::send()
         return;
     m_elapsed.start();
     m_client->prepare(
-        this, m_path, m_query, true,
+        this, m_path, m_query,
         [this](QNetworkRequest request) {
             request.setTransferTimeout(int(m_idleTimeout.count()));
+            qCDebug(lcKube, "watch %s", qPrintable(request.url().toString()));
             m_reply = m_client->manager(true)->get(request);
             connect(m_reply, &QNetworkReply::readyRead, this, &WatchStream::onReadyRead);
             connect(m_reply, &QNetworkReply::finished, this, &WatchStream::onFinished);
