@@ -2,7 +2,18 @@
 
 #include <algorithm>
 
+#include <time.h>
+
 namespace bh::gui {
+
+namespace {
+qint64 threadCpuNs()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return qint64(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+} // namespace
 
 StallProbe::StallProbe(QObject *parent)
     : QObject(parent)
@@ -14,7 +25,9 @@ StallProbe::StallProbe(QObject *parent)
 void StallProbe::start(int intervalMs)
 {
     m_maxStallNs = 0;
+    m_maxBusyNs = 0;
     m_ticks = 0;
+    m_lastCpuNs = threadCpuNs();
     m_timer.setInterval(intervalMs);
     m_clock.start();
     m_lastNs = 0;
@@ -30,8 +43,11 @@ void StallProbe::tick()
 {
     const qint64 now = m_clock.nsecsElapsed();
     const qint64 periodNs = qint64(m_timer.interval()) * 1'000'000;
+    const qint64 cpu = threadCpuNs();
     m_maxStallNs = std::max(m_maxStallNs, now - m_lastNs - periodNs);
+    m_maxBusyNs = std::max(m_maxBusyNs, cpu - m_lastCpuNs - periodNs);
     m_lastNs = now;
+    m_lastCpuNs = cpu;
     ++m_ticks;
 }
 
