@@ -19,6 +19,10 @@ namespace bh::http {
 // Kernel accept queue (listen backlog): bursts of thousands of watch clients connecting at
 // once must not be dropped. Default 1024 (the kernel caps it at net.core.somaxconn).
 static constexpr int ListenBacklog = 1024;
+// Accepted sockets not yet handed to a Connection; with TLS this includes handshakes in
+// progress (QSslServer counts them), so thousands of clients reconnecting at once are not
+// throttled to Qt's default of 30. Default 1024.
+static constexpr int MaxPendingConnections = 1024;
 
 class Server::Private
 {
@@ -146,6 +150,7 @@ bool Server::listen(const QHostAddress &address, quint16 port)
         d->tcp = new QTcpServer(this);
     }
     d->tcp->setListenBacklogSize(ListenBacklog);
+    d->tcp->setMaxPendingConnections(MaxPendingConnections);
     connect(d->tcp, &QTcpServer::pendingConnectionAvailable, this, [this] { d->acceptPending(); });
     connect(d->tcp, &QTcpServer::newConnection, this, [this] { d->acceptPending(); });
     if (!d->tcp->listen(address, port)) {

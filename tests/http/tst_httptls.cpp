@@ -16,6 +16,9 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#include <memory>
+#include <vector>
+
 using namespace bh::http;
 
 namespace {
@@ -41,6 +44,7 @@ private Q_SLOTS:
     void streamsOverTls();
     void plainClientOnTlsPortIsClosed();
     void handsWssToQWebSocketServer();
+    void manyConcurrentHandshakes();
 };
 
 void tst_httptls::initTestCase()
@@ -193,6 +197,29 @@ void tst_httptls::handsWssToQWebSocketServer()
     qDeleteAll(accepted);
     for (const QPointer<QTcpSocket> &socket : std::as_const(taken))
         delete socket.data();
+}
+
+void tst_httptls::manyConcurrentHandshakes()
+{
+    // More simultaneous handshakes than Qt's default pending-connection limit (30).
+    EchoServer echo(Limits(), /*listen=*/false);
+    echo.server.setTlsConfiguration(serverConfig());
+    QVERIFY(echo.server.listen());
+    constexpr int Clients = 80;
+    std::vector<std::unique_ptr<RawClient>> clients;
+    for (int i = 0; i < Clients; ++i) {
+        QSslSocket *socket = trustingSocket();
+        clients.push_back(std::make_unique<RawClient>(socket));
+        socket->connectToHostEncrypted(QStringLiteral("127.0.0.1"), echo.port());
+        clients.back()->write("GET /c" + QByteArray::number(i) + " HTTP/1.1\r\n\r\n");
+    }
+    for (int i = 0; i < Clients; ++i) {
+        RawClient::Response r;
+        QVERIFY2(clients[std::size_t(i)]->waitForResponse(&r, false, 30000),
+                 qPrintable(QString::number(i)));
+        QCOMPARE(r.body, "GET /c" + QByteArray::number(i));
+    }
+    QCOMPARE(echo.server.connectionCount(), Clients);
 }
 
 QTEST_GUILESS_MAIN(tst_httptls)
