@@ -64,6 +64,7 @@ Simulator::Simulator(SimulatorConfig config, QObject *parent)
                              e->object()->name(), e->resourceVersion());
     });
     d->stallTimer.setSingleShot(true);
+    d->stallTimer.setTimerType(Qt::PreciseTimer); // a stall never ends early
     connect(&d->stallTimer, &QTimer::timeout, this, [this] { endStall(); });
 }
 
@@ -203,7 +204,7 @@ void Simulator::handle(http::Responder *responder)
     }
     if (d->latency.count() > 0) {
         QPointer<http::Responder> p(responder);
-        QTimer::singleShot(d->latency, this, [this, p] {
+        QTimer::singleShot(d->latency, Qt::PreciseTimer, this, [this, p] {
             if (p)
                 process(p);
         });

@@ -20,6 +20,7 @@ WatchStream::WatchStream(http::Responder *responder, Resource resource, ObjectFi
     , m_query(std::move(query))
 {
     m_timeout.setSingleShot(true);
+    m_timeout.setTimerType(Qt::PreciseTimer); // timeoutSeconds is never cut short
     m_timeout.setInterval(timeout);
     connect(&m_timeout, &QTimer::timeout, this, [this] { end(EndReason::Timeout); });
     connect(responder, &http::Responder::disconnected, this,
