@@ -31,8 +31,8 @@ struct HubConfig
     // After the hub closes a client (slow consumer, ping timeout, closeAll) its socket may
     // flush the close frame for this long; then it is aborted.
     static constexpr std::chrono::milliseconds DefaultCloseGrace { 2'000 };
-    // Period of the housekeeping sweep that enforces the write deadline; the deadline is
-    // enforced with at most this much lateness.
+    // Period of the housekeeping sweep that enforces the write deadline and the handshake
+    // timeout; both are enforced with at most this much lateness.
     static constexpr std::chrono::milliseconds DefaultSweepInterval { 250 };
 
     // Events queued by broadcast() are written once per event-loop turn, one socket write

@@ -67,6 +67,7 @@ struct Client
 struct Pending
 {
     ClientOptions options;
+    qint64 deadlineMs; // hub clock; the sweep aborts the socket after it
 };
 } // namespace
 
@@ -305,8 +306,9 @@ void WsHub::Private::reap()
         delete c;
     }
     if (clients.empty()) {
-        sweepTimer.stop();
         pingTimer.stop();
+        if (pending.isEmpty())
+            sweepTimer.stop();
     }
 }
 
@@ -380,17 +382,18 @@ void WsHub::Private::send(Client *c, const QByteArray &bytes)
 
 void WsHub::Private::writeTo(Client *c, const QByteArray &data)
 {
-    const qint64 pendingBytes = c->tcp->bytesToWrite();
+    QTcpSocket *tcp = c->tcp.data();
+    const qint64 pendingBytes = tcp->bytesToWrite();
     if (pendingBytes + data.size() > config.maxClientBufferBytes + c->extraAllowance) {
         closeSlow(c, "outgoing buffer full");
         return;
     }
     if (!data.isEmpty()) {
-        c->tcp->write(data);
+        tcp->write(data);
         c->queued += data.size();
     }
-    c->tcp->flush();
-    if (c->markTarget < 0 && c->tcp->bytesToWrite() > 0) {
+    tcp->flush();
+    if (c->markTarget < 0 && tcp->bytesToWrite() > 0) {
         c->markTarget = c->queued;
         c->markTimeMs = clock.elapsed();
     }
@@ -426,6 +429,19 @@ void WsHub::Private::closeSlow(Client *c, const char *why)
 void WsHub::Private::sweep()
 {
     const qint64 now = clock.elapsed();
+    if (!pending.isEmpty()) {
+        QList<QTcpSocket *> expired;
+        for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
+            if (now >= it->deadlineMs)
+                expired.append(it.key());
+        }
+        for (QTcpSocket *socket : expired) {
+            pending.remove(socket);
+            ++stats.handshakeTimeouts;
+            qCInfo(lcWs) << "handshake timeout" << socket->peerAddress() << socket->peerPort();
+            socket->abort(); // disconnected() deletes it
+        }
+    }
     const qint64 deadline = config.writeDeadline.count();
     const std::size_t count = clients.size();
     for (std::size_t i = 0; i < count; ++i) {
@@ -551,20 +567,15 @@ void WsHub::accept(QTcpSocket *socket, const ClientOptions &options)
         return;
     }
     socket->setParent(this);
-    d->pending.insert(socket, Pending { options });
+    d->pending.insert(socket,
+                      Pending { options, d->clock.elapsed() + d->config.handshakeTimeout.count() });
+    if (!d->sweepTimer.isActive())
+        d->sweepTimer.start();
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { d->tryHandshake(socket); });
     connect(socket, &QAbstractSocket::disconnected, this, [this, socket] {
         if (d->pending.remove(socket))
             ++d->stats.rejected; // peer gone before completing its handshake
         socket->deleteLater();
-    });
-    QTimer::singleShot(d->config.handshakeTimeout, socket, [this, socket] {
-        if (!d->pending.contains(socket))
-            return;
-        d->pending.remove(socket);
-        ++d->stats.handshakeTimeouts;
-        qCInfo(lcWs) << "handshake timeout" << socket->peerAddress() << socket->peerPort();
-        socket->abort();
     });
     // The head is usually already buffered (the HTTP layer peeked it): answer at once.
     if (socket->bytesAvailable() > 0)
