@@ -23,6 +23,9 @@ static constexpr int ListenBacklog = 1024;
 // progress (QSslServer counts them), so thousands of clients reconnecting at once are not
 // throttled to Qt's default of 30. Default 1024.
 static constexpr int MaxPendingConnections = 1024;
+// QTcpServer stops accepting for good on a resource error (EMFILE/ENFILE: out of file
+// descriptors). The server resumes accepting after this delay. Default 1 s.
+static constexpr std::chrono::milliseconds AcceptRetryDelay { 1000 };
 
 class Server::Private
 {
@@ -153,6 +156,17 @@ bool Server::listen(const QHostAddress &address, quint16 port)
     d->tcp->setMaxPendingConnections(MaxPendingConnections);
     connect(d->tcp, &QTcpServer::pendingConnectionAvailable, this, [this] { d->acceptPending(); });
     connect(d->tcp, &QTcpServer::newConnection, this, [this] { d->acceptPending(); });
+    connect(d->tcp, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError error) {
+        QPointer<QTcpServer> tcp = d->tcp;
+        // printf-style: no QDebug stream to set up while out of descriptors.
+        qCWarning(lcHttp, "accept failed (socket error %d: %s) - retrying in %lld ms", int(error),
+                  qPrintable(tcp ? tcp->errorString() : QString()),
+                  static_cast<long long>(AcceptRetryDelay.count()));
+        QTimer::singleShot(AcceptRetryDelay, tcp, [tcp] {
+            if (tcp && tcp->isListening())
+                tcp->resumeAccepting();
+        });
+    });
     if (!d->tcp->listen(address, port)) {
         d->error = d->tcp->errorString();
         qCWarning(lcHttp) << "cannot listen on" << address << port << ":" << d->error;

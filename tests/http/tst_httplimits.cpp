@@ -6,6 +6,7 @@
 #include "echoserver.h"
 #include "rawclient.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,6 +15,11 @@
 #include <QTest>
 #include <QTimer>
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -70,6 +76,7 @@ private Q_SLOTS:
     void deferredAnswerOutlivesTimeouts();
     void tooManyConnectionsGet503();
     void pipeliningReadsAtMostLimitAhead();
+    void resumesAcceptingAfterRunningOutOfDescriptors();
     void survivesRandomBytes();
     void parsesRequestSplitAnywhere_data();
     void parsesRequestSplitAnywhere();
@@ -335,6 +342,62 @@ void tst_httplimits::pipeliningReadsAtMostLimitAhead()
         bodies += r.body;
     }
     QCOMPARE(bodies, QByteArray("1234"));
+}
+
+namespace {
+std::atomic<bool> g_acceptFailed { false };
+QtMessageHandler g_previousHandler = nullptr;
+void watchAcceptFailures(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (message.contains(QLatin1String("accept failed")))
+        g_acceptFailed = true;
+    else if (g_previousHandler)
+        g_previousHandler(type, context, message);
+}
+} // namespace
+
+void tst_httplimits::resumesAcceptingAfterRunningOutOfDescriptors()
+{
+    // QTcpServer stops accepting for good on EMFILE; the layer must resume by itself.
+    EchoServer echo;
+    RawClient::Response r;
+    rlimit saved {};
+    QVERIFY(getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    // Fill every descriptor hole, then leave exactly one free slot under a lowered limit.
+    int highest = -1;
+    const QStringList open = QDir(QStringLiteral("/proc/self/fd"))
+                                 .entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot);
+    for (const QString &name : open)
+        highest = std::max(highest, name.toInt());
+    QVERIFY(highest >= 0);
+    std::vector<int> fillers;
+    int last = -1;
+    while (last <= highest) { // fills every hole below `highest`, then one more
+        last = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        QVERIFY(last >= 0);
+        fillers.push_back(last);
+    }
+    fillers.pop_back();
+    ::close(last);
+    rlimit lowered = saved;
+    lowered.rlim_cur = rlim_t(last) + 1; // fd `last` is the only one left
+    QVERIFY(setrlimit(RLIMIT_NOFILE, &lowered) == 0);
+    g_acceptFailed = false;
+    g_previousHandler = qInstallMessageHandler(watchAcceptFailures);
+
+    RawClient client; // takes the last descriptor; the server's accept() gets EMFILE
+    client.connectTo(echo.port());
+    client.write("GET /late HTTP/1.1\r\n\r\n");
+    const bool failed = QTest::qWaitFor([] { return g_acceptFailed.load(); }, Timeout);
+
+    qInstallMessageHandler(g_previousHandler);
+    setrlimit(RLIMIT_NOFILE, &saved);
+    for (const int fd : fillers)
+        ::close(fd);
+    QVERIFY2(failed, "accept() never ran out of descriptors");
+    // Descriptors are back: the server resumes accepting and answers.
+    QVERIFY(client.waitForResponse(&r));
+    QCOMPARE(r.body, QByteArray("GET /late"));
 }
 
 void tst_httplimits::survivesRandomBytes()
