@@ -333,6 +333,8 @@ void tst_boilerhouseclient::foldedStateEqualsSnapshotAfterServerRestart()
     QTRY_VERIFY2_WITH_TIMEOUT((diff = differences(client)).isEmpty(),
                               qPrintable(diff.join(QLatin1Char('\n'))), kConvergeMs);
     QVERIFY(resets.count() >= 2); // a new process: its cursor is foreign, so a new snapshot
+    if (client.serverSupportsResume()) // PROTOCOL B.1: the old cursor got stream.resync
+        QVERIFY(client.stats().resyncs >= 1);
     QVERIFY(client.stats().reconnects >= 1);
     QVERIFY(client.store()->instanceCount() > 0);
 }
