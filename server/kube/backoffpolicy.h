@@ -9,11 +9,11 @@ namespace bh::kube {
 // restarts at `initial` after `resetAfter` without a failure.
 struct BackoffPolicy
 {
-    static constexpr std::chrono::milliseconds DefaultInitial{800};
-    static constexpr std::chrono::milliseconds DefaultMax{30'000};
+    static constexpr std::chrono::milliseconds DefaultInitial { 800 };
+    static constexpr std::chrono::milliseconds DefaultMax { 30'000 };
     static constexpr double DefaultFactor = 2.0;
     static constexpr double DefaultJitter = 0.2;
-    static constexpr std::chrono::milliseconds DefaultResetAfter{120'000};
+    static constexpr std::chrono::milliseconds DefaultResetAfter { 120'000 };
 
     std::chrono::milliseconds initial = DefaultInitial;
     std::chrono::milliseconds max = DefaultMax;

@@ -24,8 +24,8 @@ struct ExecConfig
     QStringList args;
     QList<QPair<QString, QString>> env;
     QString workingDirectory; // the kubeconfig's folder (relative commands resolve here)
-    QByteArray execInfo;      // KUBERNETES_EXEC_INFO (ExecCredential spec, cluster if asked)
-    QString origin;           // "kubeconfig /x/config: users[0].user.exec" (for errors)
+    QByteArray execInfo; // KUBERNETES_EXEC_INFO (ExecCredential spec, cluster if asked)
+    QString origin; // "kubeconfig /x/config: users[0].user.exec" (for errors)
 };
 
 // How requests authenticate. At most one of token / tokenFile / exec is used (in that
@@ -35,7 +35,7 @@ struct Credentials
 {
     // Interval after which a token file is read again (projected service-account tokens
     // rotate; client-go re-reads after one minute).
-    static constexpr std::chrono::milliseconds DefaultTokenFileRefresh{60'000};
+    static constexpr std::chrono::milliseconds DefaultTokenFileRefresh { 60'000 };
 
     QString token;
     QString tokenFile; // absolute path
@@ -50,14 +50,14 @@ struct Credentials
 // Everything needed to talk to one API server: the result of ConfigLoader.
 struct ClusterConfig
 {
-    QUrl server;                       // http(s)://host:port[/prefix]
-    QSslConfiguration tls;             // CA (if any), client certificate/key, verify mode
+    QUrl server; // http(s)://host:port[/prefix]
+    QSslConfiguration tls; // CA (if any), client certificate/key, verify mode
     bool insecureSkipTlsVerify = false;
-    QString tlsServerName;             // verify (and SNI) name, if different from the host
-    QUrl proxyUrl;                     // http(s):// or socks5:// proxy (clusters[].cluster.proxy-url)
+    QString tlsServerName; // verify (and SNI) name, if different from the host
+    QUrl proxyUrl; // http(s):// or socks5:// proxy (clusters[].cluster.proxy-url)
     Credentials credentials;
-    QString namespace_;                // from the context or the in-cluster namespace file
-    QString source;                    // "kubeconfig /path[:/path2]" or "in-cluster" (for logs)
+    QString namespace_; // from the context or the in-cluster namespace file
+    QString source; // "kubeconfig /path[:/path2]" or "in-cluster" (for logs)
 
     bool isTls() const { return server.scheme() == QLatin1String("https"); }
 };

@@ -25,7 +25,10 @@ struct Failure
     QString message;
 };
 
-QString qs(const std::string &s) { return QString::fromStdString(s); }
+QString qs(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
 
 // Reads a whole (bounded) file; on failure returns the reason.
 bool readFile(const QString &path, QByteArray *out, QString *why)
@@ -36,7 +39,8 @@ bool readFile(const QString &path, QByteArray *out, QString *why)
         return false;
     }
     if (f.size() > ConfigLoader::MaxFileBytes) {
-        *why = QStringLiteral("%1 is larger than %2 bytes").arg(path).arg(ConfigLoader::MaxFileBytes);
+        *why =
+            QStringLiteral("%1 is larger than %2 bytes").arg(path).arg(ConfigLoader::MaxFileBytes);
         return false;
     }
     *out = f.readAll();
@@ -71,10 +75,9 @@ public:
         try {
             root = YAML::Load(bytes.toStdString());
         } catch (const YAML::Exception &e) {
-            return fail(Error::InvalidYaml, file, QString(),
-                        QStringLiteral("invalid YAML at line %1: %2")
-                            .arg(e.mark.line + 1)
-                            .arg(qs(e.msg)));
+            return fail(
+                Error::InvalidYaml, file, QString(),
+                QStringLiteral("invalid YAML at line %1: %2").arg(e.mark.line + 1).arg(qs(e.msg)));
         }
         if (root.IsNull())
             return true; // an empty file is an empty config
@@ -135,8 +138,9 @@ private:
                 return fail(Error::InvalidYaml, file, bodyWhere, QStringLiteral("not a mapping"));
             const QString entryName = qs(n.Scalar());
             if (!out->contains(entryName))
-                out->insert(entryName, Entry{body ? body : YAML::Node(YAML::NodeType::Map), file,
-                                             bodyWhere});
+                out->insert(
+                    entryName,
+                    Entry { body ? body : YAML::Node(YAML::NodeType::Map), file, bodyWhere });
         }
         return true;
     }
@@ -149,14 +153,13 @@ public:
     Fields(const Entry &entry, Failure *failure)
         : m_entry(entry)
         , m_failure(failure)
-    {
-    }
+    { }
 
     bool fail(Error error, const QString &key, const QString &what)
     {
         m_failure->error = error;
-        m_failure->message = QStringLiteral("kubeconfig %1: %2.%3: %4")
-                                 .arg(m_entry.file, m_entry.where, key, what);
+        m_failure->message =
+            QStringLiteral("kubeconfig %1: %2.%3: %4").arg(m_entry.file, m_entry.where, key, what);
         return false;
     }
 
@@ -172,7 +175,8 @@ public:
         if (!n || n.IsNull())
             return true;
         if (!n.IsScalar())
-            return fail(Error::InvalidValue, QString::fromLatin1(key), QStringLiteral("not a string"));
+            return fail(Error::InvalidValue, QString::fromLatin1(key),
+                        QStringLiteral("not a string"));
         *out = qs(n.Scalar());
         return true;
     }
@@ -209,7 +213,8 @@ public:
         if (!data.isEmpty()) {
             QByteArray raw = data.toLatin1();
             raw.replace('\n', QByteArray()).replace('\r', QByteArray()).replace(' ', QByteArray());
-            auto decoded = QByteArray::fromBase64Encoding(raw, QByteArray::AbortOnBase64DecodingErrors);
+            auto decoded =
+                QByteArray::fromBase64Encoding(raw, QByteArray::AbortOnBase64DecodingErrors);
             if (!decoded || raw.isEmpty())
                 return fail(Error::InvalidBase64, QString::fromLatin1(dataKey),
                             QStringLiteral("not valid base64"));
@@ -235,7 +240,7 @@ private:
 
 bool parseKey(const QByteArray &pem, QSslKey *key)
 {
-    for (QSsl::KeyAlgorithm alg : {QSsl::Rsa, QSsl::Ec}) {
+    for (QSsl::KeyAlgorithm alg : { QSsl::Rsa, QSsl::Ec }) {
         QSslKey k(pem, alg, QSsl::Pem, QSsl::PrivateKey);
         if (!k.isNull()) {
             *key = k;
@@ -255,7 +260,7 @@ ConfigLoader::Result failed(const Failure &f)
 
 ConfigLoader::Result failed(Error error, const QString &message)
 {
-    return failed(Failure{error, message});
+    return failed(Failure { error, message });
 }
 
 QUrl parseServer(const QString &server)
@@ -303,7 +308,7 @@ ConfigLoader::Result ConfigLoader::load(const Options &options)
     const QString home = options.homeDir.isEmpty() ? QDir::homePath() : options.homeDir;
     const QString def = home + QStringLiteral("/.kube/config");
     if (QFileInfo::exists(def))
-        return loadKubeconfig({def}, options.context);
+        return loadKubeconfig({ def }, options.context);
     return failed(Error::NoConfiguration,
                   QStringLiteral("no Kubernetes configuration: pass --kubeconfig, set KUBECONFIG, "
                                  "run in a cluster, or create %1")
@@ -322,16 +327,18 @@ ConfigLoader::Result ConfigLoader::loadInCluster(const QProcessEnvironment &envi
     bool portOk = false;
     const int portNumber = port.toInt(&portOk);
     if (!portOk || portNumber <= 0 || portNumber > 65535)
-        return failed(Error::InvalidValue,
-                      QStringLiteral("in-cluster: KUBERNETES_SERVICE_PORT=%1: not a port").arg(port));
+        return failed(
+            Error::InvalidValue,
+            QStringLiteral("in-cluster: KUBERNETES_SERVICE_PORT=%1: not a port").arg(port));
     Result r;
     ClusterConfig &c = r.config;
     c.server.setScheme(QStringLiteral("https"));
     c.server.setHost(host); // QUrl brackets IPv6 literals (JoinHostPort)
     c.server.setPort(portNumber);
     if (!c.server.isValid())
-        return failed(Error::InvalidValue,
-                      QStringLiteral("in-cluster: KUBERNETES_SERVICE_HOST=%1: not a host").arg(host));
+        return failed(
+            Error::InvalidValue,
+            QStringLiteral("in-cluster: KUBERNETES_SERVICE_HOST=%1: not a host").arg(host));
     c.source = QStringLiteral("in-cluster");
 
     const QString tokenFile = serviceAccountDir + QStringLiteral("/token");
@@ -386,22 +393,25 @@ ConfigLoader::Result ConfigLoader::loadKubeconfig(const QStringList &files,
 
     // Context.
     QString contextName = contextOverride;
-    const QString contextFile = merger.currentContextFile.isEmpty() ? first : merger.currentContextFile;
+    const QString contextFile =
+        merger.currentContextFile.isEmpty() ? first : merger.currentContextFile;
     if (contextName.isEmpty()) {
         contextName = merger.currentContext;
         if (contextName.isEmpty())
-            return failed(Error::MissingField,
-                          QStringLiteral("kubeconfig %1: current-context: not set (and no --context)")
-                              .arg(first));
+            return failed(
+                Error::MissingField,
+                QStringLiteral("kubeconfig %1: current-context: not set (and no --context)")
+                    .arg(first));
     }
     const auto ctxIt = merger.contexts.constFind(contextName);
     if (ctxIt == merger.contexts.constEnd()) {
-        return failed(Error::UnknownContext,
-                      contextOverride.isEmpty()
-                          ? QStringLiteral("kubeconfig %1: current-context: no context named \"%2\"")
-                                .arg(contextFile, contextName)
-                          : QStringLiteral("kubeconfig %1: --context: no context named \"%2\"")
-                                .arg(absolute.join(QLatin1Char(':')), contextName));
+        return failed(
+            Error::UnknownContext,
+            contextOverride.isEmpty()
+                ? QStringLiteral("kubeconfig %1: current-context: no context named \"%2\"")
+                      .arg(contextFile, contextName)
+                : QStringLiteral("kubeconfig %1: --context: no context named \"%2\"")
+                      .arg(absolute.join(QLatin1Char(':')), contextName));
     }
     Fields ctx(*ctxIt, &failure);
     QString clusterName, userName, ns;
@@ -429,7 +439,8 @@ ConfigLoader::Result ConfigLoader::loadKubeconfig(const QStringList &files,
     // Cluster.
     Fields cl(*clIt, &failure);
     QString server, proxy;
-    if (!cl.string("server", &server) || !cl.boolean("insecure-skip-tls-verify", &c.insecureSkipTlsVerify)
+    if (!cl.string("server", &server)
+        || !cl.boolean("insecure-skip-tls-verify", &c.insecureSkipTlsVerify)
         || !cl.string("tls-server-name", &c.tlsServerName) || !cl.string("proxy-url", &proxy))
         return failed(failure);
     if (server.isEmpty()) {
@@ -448,8 +459,9 @@ ConfigLoader::Result ConfigLoader::loadKubeconfig(const QStringList &files,
         if (!c.proxyUrl.isValid() || c.proxyUrl.host().isEmpty()
             || (scheme != QLatin1String("http") && scheme != QLatin1String("https")
                 && scheme != QLatin1String("socks5"))) {
-            cl.fail(Error::InvalidValue, QStringLiteral("proxy-url"),
-                    QStringLiteral("\"%1\" is not an http://, https:// or socks5:// URL").arg(proxy));
+            cl.fail(
+                Error::InvalidValue, QStringLiteral("proxy-url"),
+                QStringLiteral("\"%1\" is not an http://, https:// or socks5:// URL").arg(proxy));
             return failed(failure);
         }
     }
@@ -482,7 +494,7 @@ ConfigLoader::Result ConfigLoader::loadKubeconfig(const QStringList &files,
             return failed(failure);
         }
         Fields us(*usIt, &failure);
-        for (const char *key : {"auth-provider", "username", "password"}) {
+        for (const char *key : { "auth-provider", "username", "password" }) {
             if (us.has(key)) {
                 us.fail(Error::Unsupported, QString::fromLatin1(key),
                         QStringLiteral("not supported (use token, tokenFile, a client "
@@ -536,10 +548,11 @@ ConfigLoader::Result ConfigLoader::loadKubeconfig(const QStringList &files,
         if (us.has("exec")) {
             const YAML::Node execNode = usIt->body["exec"];
             if (!execNode.IsMap()) {
-                us.fail(Error::InvalidYaml, QStringLiteral("exec"), QStringLiteral("not a mapping"));
+                us.fail(Error::InvalidYaml, QStringLiteral("exec"),
+                        QStringLiteral("not a mapping"));
                 return failed(failure);
             }
-            Entry execEntry{execNode, usIt->file, usIt->where + QStringLiteral(".exec")};
+            Entry execEntry { execNode, usIt->file, usIt->where + QStringLiteral(".exec") };
             Fields ex(execEntry, &failure);
             ExecConfig exec;
             QString interactive;
@@ -549,7 +562,8 @@ ConfigLoader::Result ConfigLoader::loadKubeconfig(const QStringList &files,
                 || !ex.boolean("provideClusterInfo", &provideClusterInfo))
                 return failed(failure);
             if (exec.apiVersion.isEmpty()) {
-                ex.fail(Error::MissingField, QStringLiteral("apiVersion"), QStringLiteral("missing"));
+                ex.fail(Error::MissingField, QStringLiteral("apiVersion"),
+                        QStringLiteral("missing"));
                 return failed(failure);
             }
             if (exec.apiVersion != QLatin1String("client.authentication.k8s.io/v1")
@@ -571,7 +585,8 @@ ConfigLoader::Result ConfigLoader::loadKubeconfig(const QStringList &files,
             const YAML::Node args = execNode["args"];
             if (args && !args.IsNull()) {
                 if (!args.IsSequence()) {
-                    ex.fail(Error::InvalidValue, QStringLiteral("args"), QStringLiteral("not a list"));
+                    ex.fail(Error::InvalidValue, QStringLiteral("args"),
+                            QStringLiteral("not a list"));
                     return failed(failure);
                 }
                 for (std::size_t i = 0; i < args.size(); ++i) {
@@ -586,7 +601,8 @@ ConfigLoader::Result ConfigLoader::loadKubeconfig(const QStringList &files,
             const YAML::Node env = execNode["env"];
             if (env && !env.IsNull()) {
                 if (!env.IsSequence()) {
-                    ex.fail(Error::InvalidValue, QStringLiteral("env"), QStringLiteral("not a list"));
+                    ex.fail(Error::InvalidValue, QStringLiteral("env"),
+                            QStringLiteral("not a list"));
                     return failed(failure);
                 }
                 for (std::size_t i = 0; i < env.size(); ++i) {
@@ -597,7 +613,7 @@ ConfigLoader::Result ConfigLoader::loadKubeconfig(const QStringList &files,
                                 QStringLiteral("needs a string name and value"));
                         return failed(failure);
                     }
-                    exec.env.append({qs(e["name"].Scalar()), qs(e["value"].Scalar())});
+                    exec.env.append({ qs(e["name"].Scalar()), qs(e["value"].Scalar()) });
                 }
             }
             exec.workingDirectory = QFileInfo(usIt->file).absolutePath();
@@ -606,9 +622,9 @@ ConfigLoader::Result ConfigLoader::loadKubeconfig(const QStringList &files,
             if (exec.command.contains(QLatin1Char('/')))
                 exec.command = ex.path(exec.command);
             exec.origin = QStringLiteral("kubeconfig %1: %2").arg(usIt->file, execEntry.where);
-            QJsonObject spec{{QStringLiteral("interactive"), false}};
+            QJsonObject spec { { QStringLiteral("interactive"), false } };
             if (provideClusterInfo) {
-                QJsonObject cluster{{QStringLiteral("server"), c.server.toString()}};
+                QJsonObject cluster { { QStringLiteral("server"), c.server.toString() } };
                 if (!c.tlsServerName.isEmpty())
                     cluster.insert(QStringLiteral("tls-server-name"), c.tlsServerName);
                 if (c.insecureSkipTlsVerify)
@@ -618,10 +634,12 @@ ConfigLoader::Result ConfigLoader::loadKubeconfig(const QStringList &files,
                                    QString::fromLatin1(caPem.toBase64()));
                 spec.insert(QStringLiteral("cluster"), cluster);
             }
-            exec.execInfo = QJsonDocument(QJsonObject{{QStringLiteral("apiVersion"), exec.apiVersion},
-                                                      {QStringLiteral("kind"), QStringLiteral("ExecCredential")},
-                                                      {QStringLiteral("spec"), spec}})
-                                .toJson(QJsonDocument::Compact);
+            exec.execInfo =
+                QJsonDocument(
+                    QJsonObject { { QStringLiteral("apiVersion"), exec.apiVersion },
+                                  { QStringLiteral("kind"), QStringLiteral("ExecCredential") },
+                                  { QStringLiteral("spec"), spec } })
+                    .toJson(QJsonDocument::Compact);
             cr.exec = exec;
         }
     }

@@ -26,27 +26,27 @@ public:
 
     enum class Error {
         None,
-        NoConfiguration,  // no kubeconfig, not in a cluster, no ~/.kube/config
-        FileUnreadable,   // missing or unreadable file (kubeconfig, CA, cert, key, token)
-        InvalidYaml,      // not YAML, or the wrong shape (e.g. clusters is not a list)
-        MissingField,     // a required field is absent (server, cluster of a context...)
-        InvalidValue,     // a field has a wrong value (bad URL, unknown exec apiVersion...)
-        InvalidBase64,    // a *-data field is not base64
+        NoConfiguration, // no kubeconfig, not in a cluster, no ~/.kube/config
+        FileUnreadable, // missing or unreadable file (kubeconfig, CA, cert, key, token)
+        InvalidYaml, // not YAML, or the wrong shape (e.g. clusters is not a list)
+        MissingField, // a required field is absent (server, cluster of a context...)
+        InvalidValue, // a field has a wrong value (bad URL, unknown exec apiVersion...)
+        InvalidBase64, // a *-data field is not base64
         InvalidCertificate, // a CA / client certificate is not PEM
-        InvalidKey,       // a client key is not a PEM RSA or EC key
-        UnknownContext,   // current-context / --context names no context
-        UnknownCluster,   // the context names no cluster
-        UnknownUser,      // the context names no user
-        Unsupported,      // auth-provider, username/password
+        InvalidKey, // a client key is not a PEM RSA or EC key
+        UnknownContext, // current-context / --context names no context
+        UnknownCluster, // the context names no cluster
+        UnknownUser, // the context names no user
+        Unsupported, // auth-provider, username/password
     };
 
     struct Options
     {
-        QString kubeconfig;     // --kubeconfig (may itself be a ':'-list); overrides $KUBECONFIG
-        QString context;        // --context; overrides current-context
+        QString kubeconfig; // --kubeconfig (may itself be a ':'-list); overrides $KUBECONFIG
+        QString context; // --context; overrides current-context
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         QString serviceAccountDir = QString::fromLatin1(DefaultServiceAccountDir);
-        QString homeDir;        // empty = QDir::homePath()
+        QString homeDir; // empty = QDir::homePath()
     };
 
     struct Result

@@ -65,7 +65,7 @@ void CredentialProvider::acquire(QObject *context, Callback callback)
             callback(m_exec, QString());
             return;
         }
-        m_waiters.append({QPointer<QObject>(context), std::move(callback)});
+        m_waiters.append({ QPointer<QObject>(context), std::move(callback) });
         if (!m_process)
             startExec();
         return;
@@ -151,7 +151,8 @@ void CredentialProvider::onExecFinished()
 
     const ExecConfig &exec = *m_credentials.exec;
     const QString prefix = QStringLiteral("%1: command %2").arg(exec.origin, exec.command);
-    const QString stderrLine = QString::fromUtf8(m_stderr).trimmed().section(QLatin1Char('\n'), 0, 0);
+    const QString stderrLine =
+        QString::fromUtf8(m_stderr).trimmed().section(QLatin1Char('\n'), 0, 0);
     QString error;
     if (m_lastError == Error::ExecTimeout) {
         error = QStringLiteral("%1: no result within %2 ms").arg(prefix).arg(ExecTimeout.count());
@@ -173,17 +174,20 @@ void CredentialProvider::onExecFinished()
         const QJsonObject status = root.value(QLatin1String("status")).toObject();
         AuthMaterial m;
         m.token = status.value(QLatin1String("token")).toString();
-        const QByteArray certPem = status.value(QLatin1String("clientCertificateData")).toString().toUtf8();
+        const QByteArray certPem =
+            status.value(QLatin1String("clientCertificateData")).toString().toUtf8();
         const QByteArray keyPem = status.value(QLatin1String("clientKeyData")).toString().toUtf8();
         const QString expiry = status.value(QLatin1String("expirationTimestamp")).toString();
         m_lastError = Error::ExecInvalidOutput;
         if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
             error = QStringLiteral("%1: output is not JSON: %2").arg(prefix, pe.errorString());
-        } else if (root.value(QLatin1String("kind")).toString() != QLatin1String("ExecCredential")) {
+        } else if (root.value(QLatin1String("kind")).toString()
+                   != QLatin1String("ExecCredential")) {
             error = QStringLiteral("%1: output kind is not ExecCredential").arg(prefix);
         } else if (root.value(QLatin1String("apiVersion")).toString() != exec.apiVersion) {
             error = QStringLiteral("%1: output apiVersion \"%2\" is not \"%3\"")
-                        .arg(prefix, root.value(QLatin1String("apiVersion")).toString(), exec.apiVersion);
+                        .arg(prefix, root.value(QLatin1String("apiVersion")).toString(),
+                             exec.apiVersion);
         } else if (m.token.isEmpty() && (certPem.isEmpty() || keyPem.isEmpty())) {
             error = QStringLiteral("%1: status has neither token nor clientCertificateData + "
                                    "clientKeyData")
@@ -191,14 +195,17 @@ void CredentialProvider::onExecFinished()
         } else {
             if (!certPem.isEmpty()) {
                 const auto certs = QSslCertificate::fromData(certPem, QSsl::Pem);
-                for (QSsl::KeyAlgorithm alg : {QSsl::Rsa, QSsl::Ec}) {
+                for (QSsl::KeyAlgorithm alg : { QSsl::Rsa, QSsl::Ec }) {
                     if (m.clientKey.isNull())
                         m.clientKey = QSslKey(keyPem, alg, QSsl::Pem, QSsl::PrivateKey);
                 }
                 if (certs.isEmpty())
-                    error = QStringLiteral("%1: status.clientCertificateData: no PEM certificate").arg(prefix);
+                    error = QStringLiteral("%1: status.clientCertificateData: no PEM certificate")
+                                .arg(prefix);
                 else if (m.clientKey.isNull())
-                    error = QStringLiteral("%1: status.clientKeyData: not a PEM RSA or EC private key").arg(prefix);
+                    error =
+                        QStringLiteral("%1: status.clientKeyData: not a PEM RSA or EC private key")
+                            .arg(prefix);
                 else
                     m.clientCertificate = certs.first();
             }
@@ -216,7 +223,8 @@ void CredentialProvider::onExecFinished()
                 m_execExpiry = expiresAt.toUTC();
                 qCInfo(lcKube, "exec credential plugin %s: credential valid until %s",
                        qPrintable(exec.command),
-                       expiresAt.isValid() ? qPrintable(expiresAt.toString(Qt::ISODate)) : "the server rejects it");
+                       expiresAt.isValid() ? qPrintable(expiresAt.toString(Qt::ISODate))
+                                           : "the server rejects it");
             }
         }
     }

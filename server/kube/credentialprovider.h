@@ -36,13 +36,13 @@ class CredentialProvider : public QObject
     Q_OBJECT
 public:
     // Longest time an exec plugin may run before it is killed.
-    static constexpr std::chrono::milliseconds ExecTimeout{30'000};
+    static constexpr std::chrono::milliseconds ExecTimeout { 30'000 };
     // Largest ExecCredential (stdout) accepted from a plugin.
     static constexpr qint64 MaxExecOutputBytes = 1024 * 1024;
     // Largest token file accepted.
     static constexpr qint64 MaxTokenFileBytes = 64 * 1024;
     // An exec credential is renewed this long before its expirationTimestamp.
-    static constexpr std::chrono::milliseconds ExpirySkew{10'000};
+    static constexpr std::chrono::milliseconds ExpirySkew { 10'000 };
 
     enum class Error { None, TokenFileUnreadable, ExecFailed, ExecInvalidOutput, ExecTimeout };
     Q_ENUM(Error)

@@ -98,30 +98,32 @@ void KubeClient::prepare(QObject *context, const QString &path, const QString &q
                          std::function<void(const QString &)> fail)
 {
     const QUrl url = urlFor(path, query);
-    m_credentials->acquire(context, [this, url, send = std::move(send), fail = std::move(fail)](
-                                        const AuthMaterial &material, const QString &error) {
-        if (!error.isEmpty()) {
-            fail(error);
-            return;
-        }
-        QNetworkRequest request(url);
-        request.setRawHeader("Accept", "application/json");
-        request.setHeader(QNetworkRequest::UserAgentHeader, QByteArray(UserAgent));
-        request.setTransferTimeout(int(m_requestTimeout.count()));
-        if (m_config.isTls()) {
-            QSslConfiguration tls = m_config.tls;
-            if (!material.clientCertificate.isNull()) {
-                tls.setLocalCertificate(material.clientCertificate);
-                tls.setPrivateKey(material.clientKey);
+    m_credentials->acquire(
+        context,
+        [this, url, send = std::move(send), fail = std::move(fail)](const AuthMaterial &material,
+                                                                    const QString &error) {
+            if (!error.isEmpty()) {
+                fail(error);
+                return;
             }
-            request.setSslConfiguration(tls);
-            if (!m_config.tlsServerName.isEmpty())
-                request.setPeerVerifyName(m_config.tlsServerName);
-            if (!material.token.isEmpty())
-                request.setRawHeader("Authorization", "Bearer " + material.token.toUtf8());
-        }
-        send(request);
-    });
+            QNetworkRequest request(url);
+            request.setRawHeader("Accept", "application/json");
+            request.setHeader(QNetworkRequest::UserAgentHeader, QByteArray(UserAgent));
+            request.setTransferTimeout(int(m_requestTimeout.count()));
+            if (m_config.isTls()) {
+                QSslConfiguration tls = m_config.tls;
+                if (!material.clientCertificate.isNull()) {
+                    tls.setLocalCertificate(material.clientCertificate);
+                    tls.setPrivateKey(material.clientKey);
+                }
+                request.setSslConfiguration(tls);
+                if (!m_config.tlsServerName.isEmpty())
+                    request.setPeerVerifyName(m_config.tlsServerName);
+                if (!material.token.isEmpty())
+                    request.setRawHeader("Authorization", "Bearer " + material.token.toUtf8());
+            }
+            send(request);
+        });
 }
 
 } // namespace bh::kube

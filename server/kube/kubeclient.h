@@ -33,7 +33,7 @@ class KubeClient : public QObject
     Q_OBJECT
 public:
     // Idle timeout of non-watch requests (no bytes for this long -> Network error).
-    static constexpr std::chrono::milliseconds DefaultRequestTimeout{60'000};
+    static constexpr std::chrono::milliseconds DefaultRequestTimeout { 60'000 };
 
     explicit KubeClient(ClusterConfig config, QObject *parent = nullptr);
     ~KubeClient() override;

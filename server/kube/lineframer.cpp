@@ -4,8 +4,7 @@ namespace bh::kube {
 
 LineFramer::LineFramer(qsizetype maxLineBytes)
     : m_max(maxLineBytes > 0 ? maxLineBytes : DefaultMaxLineBytes)
-{
-}
+{ }
 
 QList<QByteArray> LineFramer::feed(const QByteArray &data)
 {

@@ -34,7 +34,10 @@ QString stateName(Reflector::State state)
 
 QString resourceVersionOf(const QJsonObject &object)
 {
-    return object.value(QLatin1String("metadata")).toObject().value(QLatin1String("resourceVersion")).toString();
+    return object.value(QLatin1String("metadata"))
+        .toObject()
+        .value(QLatin1String("resourceVersion"))
+        .toString();
 }
 
 } // namespace
@@ -69,9 +72,11 @@ public:
         if (s == state)
             return;
         state = s;
-        const QString text = QStringLiteral("%1: %2%3")
-                                 .arg(resource.plural, stateName(s),
-                                      reason.isEmpty() ? QString() : QStringLiteral(" (") + reason + QLatin1Char(')'));
+        const QString text =
+            QStringLiteral("%1: %2%3")
+                .arg(resource.plural, stateName(s),
+                     reason.isEmpty() ? QString()
+                                      : QStringLiteral(" (") + reason + QLatin1Char(')'));
         if (s == State::Backoff)
             qCWarning(lcKube, "%s", qPrintable(text));
         else
@@ -155,7 +160,8 @@ public:
             return;
         }
         if (listResourceVersion.isEmpty()) {
-            fail(QStringLiteral("GET %1: list has no metadata.resourceVersion").arg(resource.apiPath),
+            fail(QStringLiteral("GET %1: list has no metadata.resourceVersion")
+                     .arg(resource.apiPath),
                  Next::List);
             return;
         }
@@ -198,9 +204,11 @@ public:
             ++stats.watchRestarts;
         firstWatchAfterList = false;
         stream = client->openWatch(resource.apiPath, query, idle);
-        QObject::connect(stream, &WatchStream::eventReceived, q,
-                         [this](const QString &type, const QJsonObject &object) { onEvent(type, object); });
-        QObject::connect(stream, &WatchStream::ended, q, [this](WatchStream::End end) { onWatchEnded(end); });
+        QObject::connect(
+            stream, &WatchStream::eventReceived, q,
+            [this](const QString &type, const QJsonObject &object) { onEvent(type, object); });
+        QObject::connect(stream, &WatchStream::ended, q,
+                         [this](WatchStream::End end) { onWatchEnded(end); });
     }
 
     void onEvent(const QString &type, const QJsonObject &object)
@@ -227,8 +235,8 @@ public:
         stream = nullptr;
         done->deleteLater();
         const bool established = done->httpStatus() >= 200 && done->httpStatus() <= 299;
-        const bool quiet = done->eventCount() == 0
-            && done->elapsedMs() < qint64(config.minWatchDuration.count());
+        const bool quiet =
+            done->eventCount() == 0 && done->elapsedMs() < qint64(config.minWatchDuration.count());
         switch (end) {
         case WatchStream::End::Running:
         case WatchStream::End::Aborted:
@@ -251,8 +259,8 @@ public:
                 fail(done->errorString(), Next::List);
                 return;
             }
-            qCInfo(lcKube, "%s: resourceVersion expired, relisting: %s", qPrintable(resource.plural),
-                   qPrintable(done->errorString()));
+            qCInfo(lcKube, "%s: resourceVersion expired, relisting: %s",
+                   qPrintable(resource.plural), qPrintable(done->errorString()));
             list();
             return;
         case WatchStream::End::IdleTimeout:
@@ -291,7 +299,8 @@ public:
         const std::chrono::milliseconds delay = backoff.next();
         if (state == State::Backoff)
             qCWarning(lcKube, "%s: %s", qPrintable(resource.plural), qPrintable(error));
-        setState(State::Backoff, QStringLiteral("%1; retrying in %2 ms").arg(error).arg(delay.count()));
+        setState(State::Backoff,
+                 QStringLiteral("%1; retrying in %2 ms").arg(error).arg(delay.count()));
         retryTimer->start(delay);
     }
 
@@ -315,14 +324,15 @@ public:
     QString lastError;
     QString resourceVersion;
     ReflectorStats stats;
-    QPointer<RequestJob> job;     // children of the client, which may go first
+    QPointer<RequestJob> job; // children of the client, which may go first
     QPointer<WatchStream> stream;
     QList<QJsonObject> items;
     QString listResourceVersion;
     QString continueToken;
 };
 
-Reflector::Reflector(KubeClient *client, ResourceRef resource, ReflectorConfig config, QObject *parent)
+Reflector::Reflector(KubeClient *client, ResourceRef resource, ReflectorConfig config,
+                     QObject *parent)
     : QObject(parent)
     , d(std::make_unique<Private>(this, client, std::move(resource), config))
 {

@@ -14,8 +14,7 @@ RequestJob::RequestJob(KubeClient *client, QString path, QString query)
     , m_client(client)
     , m_path(std::move(path))
     , m_query(std::move(query))
-{
-}
+{ }
 
 RequestJob::~RequestJob()
 {
@@ -36,12 +35,14 @@ void RequestJob::send()
             qCDebug(lcKube, "GET %s", qPrintable(request.url().toString()));
             m_reply = m_client->manager(false)->get(request);
             connect(m_reply, &QNetworkReply::finished, this, &RequestJob::onReplyFinished);
-            connect(m_reply, &QNetworkReply::downloadProgress, this, [this](qint64 received, qint64) {
-                if (received > MaxResponseBytes)
-                    fail(Error::TooLarge, QStringLiteral("GET %1: response larger than %2 bytes")
-                                              .arg(m_path)
-                                              .arg(MaxResponseBytes));
-            });
+            connect(m_reply, &QNetworkReply::downloadProgress, this,
+                    [this](qint64 received, qint64) {
+                        if (received > MaxResponseBytes)
+                            fail(Error::TooLarge,
+                                 QStringLiteral("GET %1: response larger than %2 bytes")
+                                     .arg(m_path)
+                                     .arg(MaxResponseBytes));
+                    });
         },
         [this](const QString &error) { fail(Error::Credentials, error); });
 }
@@ -63,15 +64,19 @@ void RequestJob::onReplyFinished()
     m_body = reply->readAll();
     qCDebug(lcKube, "GET %s: status %d, %lld bytes%s", qPrintable(m_path), m_status,
             qlonglong(m_body.size()),
-            reply->error() == QNetworkReply::NoError ? "" : qPrintable(QStringLiteral(", ") + reply->errorString()));
+            reply->error() == QNetworkReply::NoError
+                ? ""
+                : qPrintable(QStringLiteral(", ") + reply->errorString()));
     if (m_status == 0) {
         m_connectionRefused = reply->error() == QNetworkReply::ConnectionRefusedError;
         const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError
             || reply->error() == QNetworkReply::TimeoutError;
-        fail(Error::Network, QStringLiteral("GET %1: %2")
-                                 .arg(m_path, timedOut ? QStringLiteral("no response within %1 ms")
-                                                             .arg(m_client->requestTimeout().count())
-                                                       : reply->errorString()));
+        fail(Error::Network,
+             QStringLiteral("GET %1: %2")
+                 .arg(m_path,
+                      timedOut ? QStringLiteral("no response within %1 ms")
+                                     .arg(m_client->requestTimeout().count())
+                               : reply->errorString()));
         return;
     }
     if (m_status == 401 && m_client->credentials()->usesExec() && !m_retried) {
@@ -84,18 +89,20 @@ void RequestJob::onReplyFinished()
         const QJsonObject status = QJsonDocument::fromJson(m_body).object();
         m_reason = status.value(QLatin1String("reason")).toString();
         const QString message = status.value(QLatin1String("message")).toString();
-        fail(Error::Http, QStringLiteral("GET %1: HTTP %2%3%4")
-                              .arg(m_path)
-                              .arg(m_status)
-                              .arg(m_reason.isEmpty() ? QString() : QStringLiteral(" ") + m_reason)
-                              .arg(message.isEmpty() ? QString() : QStringLiteral(": ") + message));
+        fail(Error::Http,
+             QStringLiteral("GET %1: HTTP %2%3%4")
+                 .arg(m_path)
+                 .arg(m_status)
+                 .arg(m_reason.isEmpty() ? QString() : QStringLiteral(" ") + m_reason)
+                 .arg(message.isEmpty() ? QString() : QStringLiteral(": ") + message));
         return;
     }
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(m_body, &pe);
     if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-        fail(Error::InvalidJson, QStringLiteral("GET %1: response is not a JSON object: %2")
-                                     .arg(m_path, pe.errorString()));
+        fail(Error::InvalidJson,
+             QStringLiteral("GET %1: response is not a JSON object: %2")
+                 .arg(m_path, pe.errorString()));
         return;
     }
     m_json = doc.object();

@@ -27,10 +27,10 @@ public:
 
     enum class Error {
         None,
-        Network,     // connection refused, TLS, DNS, reset, timeout
-        Http,        // a non-2xx status (see httpStatus(), reason(), message())
+        Network, // connection refused, TLS, DNS, reset, timeout
+        Http, // a non-2xx status (see httpStatus(), reason(), message())
         InvalidJson, // 2xx but the body is not a JSON object
-        TooLarge,    // body above MaxResponseBytes
+        TooLarge, // body above MaxResponseBytes
         Credentials, // the credential plugin / token file failed
         Aborted,
     };

@@ -7,10 +7,10 @@ namespace bh::kube {
 // One watched collection: the list path (namespace included) and an optional selector.
 struct ResourceRef
 {
-    QString apiPath;       // e.g. "/api/v1/namespaces/boilerhouse/pods"
+    QString apiPath; // e.g. "/api/v1/namespaces/boilerhouse/pods"
     QString labelSelector; // e.g. "boilerhouse.dev/managed=true"; empty = everything
-    QString kind;          // "Pod"
-    QString plural;        // "pods"
+    QString kind; // "Pod"
+    QString plural; // "pods"
 };
 
 } // namespace bh::kube

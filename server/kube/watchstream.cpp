@@ -29,8 +29,7 @@ WatchStream::WatchStream(KubeClient *client, QString path, QString query,
     , m_path(std::move(path))
     , m_query(std::move(query))
     , m_idleTimeout(idleTimeout)
-{
-}
+{ }
 
 WatchStream::~WatchStream()
 {
@@ -76,9 +75,10 @@ void WatchStream::onReadyRead()
             return;
     }
     if (m_framer.error() == LineFramer::Error::LineTooLong)
-        finish(End::Protocol, QStringLiteral("watch %1: a line is longer than %2 bytes")
-                                  .arg(m_path)
-                                  .arg(m_framer.maxLineBytes()));
+        finish(End::Protocol,
+               QStringLiteral("watch %1: a line is longer than %2 bytes")
+                   .arg(m_path)
+                   .arg(m_framer.maxLineBytes()));
 }
 
 bool WatchStream::handleLine(const QByteArray &line)
@@ -89,25 +89,27 @@ bool WatchStream::handleLine(const QByteArray &line)
     const QString type = root.value(QLatin1String("type")).toString();
     const QJsonObject object = root.value(QLatin1String("object")).toObject();
     if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-        finish(End::Protocol, QStringLiteral("watch %1: event is not a JSON object: %2")
-                                  .arg(m_path, pe.errorString()));
+        finish(End::Protocol,
+               QStringLiteral("watch %1: event is not a JSON object: %2")
+                   .arg(m_path, pe.errorString()));
         return false;
     }
     if (type == QLatin1String("ERROR")) {
         const int code = object.value(QLatin1String("code")).toInt();
         m_reason = object.value(QLatin1String("reason")).toString();
-        const QString message = QStringLiteral("watch %1: ERROR event %2 %3: %4")
-                                    .arg(m_path)
-                                    .arg(code)
-                                    .arg(m_reason, object.value(QLatin1String("message")).toString());
+        const QString message =
+            QStringLiteral("watch %1: ERROR event %2 %3: %4")
+                .arg(m_path)
+                .arg(code)
+                .arg(m_reason, object.value(QLatin1String("message")).toString());
         const bool gone = code == 410 || m_reason == QLatin1String("Expired")
             || m_reason == QLatin1String("Gone");
         finish(gone ? End::Gone : End::ServerError, message);
         return false;
     }
     if (!isEventType(type) || !root.value(QLatin1String("object")).isObject()) {
-        finish(End::Protocol, QStringLiteral("watch %1: invalid watch event type \"%2\"")
-                                  .arg(m_path, type));
+        finish(End::Protocol,
+               QStringLiteral("watch %1: invalid watch event type \"%2\"").arg(m_path, type));
         return false;
     }
     ++m_events;
@@ -134,14 +136,15 @@ void WatchStream::onFinished()
     if (m_status != 0 && (m_status < 200 || m_status > 299)) {
         const QJsonObject status = QJsonDocument::fromJson(reply->read(MaxErrorBodyBytes)).object();
         m_reason = status.value(QLatin1String("reason")).toString();
-        const QString message = QStringLiteral("watch %1: HTTP %2%3%4")
-                                    .arg(m_path)
-                                    .arg(m_status)
-                                    .arg(m_reason.isEmpty() ? QString() : QStringLiteral(" ") + m_reason)
-                                    .arg(status.value(QLatin1String("message")).toString().isEmpty()
-                                             ? QString()
-                                             : QStringLiteral(": ")
-                                                 + status.value(QLatin1String("message")).toString());
+        const QString message =
+            QStringLiteral("watch %1: HTTP %2%3%4")
+                .arg(m_path)
+                .arg(m_status)
+                .arg(m_reason.isEmpty() ? QString() : QStringLiteral(" ") + m_reason)
+                .arg(status.value(QLatin1String("message")).toString().isEmpty()
+                         ? QString()
+                         : QStringLiteral(": ")
+                             + status.value(QLatin1String("message")).toString());
         finish(m_status == 410 ? End::Gone : End::HttpError, message);
         return;
     }
@@ -152,9 +155,9 @@ void WatchStream::onFinished()
             return;
     }
     if (error == QNetworkReply::OperationCanceledError || error == QNetworkReply::TimeoutError) {
-        finish(End::IdleTimeout, QStringLiteral("watch %1: no bytes for %2 ms")
-                                     .arg(m_path)
-                                     .arg(m_idleTimeout.count()));
+        finish(
+            End::IdleTimeout,
+            QStringLiteral("watch %1: no bytes for %2 ms").arg(m_path).arg(m_idleTimeout.count()));
         return;
     }
     if (error != QNetworkReply::NoError) {

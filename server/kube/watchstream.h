@@ -29,15 +29,15 @@ class WatchStream : public QObject
 public:
     enum class End {
         Running,
-        Normal,      // the server ended the stream cleanly (timeoutSeconds, close)
-        Gone,        // 410 Expired/Gone, as ERROR event or HTTP status
-        HttpError,   // other non-2xx status
+        Normal, // the server ended the stream cleanly (timeoutSeconds, close)
+        Gone, // 410 Expired/Gone, as ERROR event or HTTP status
+        HttpError, // other non-2xx status
         ServerError, // other ERROR event
-        Network,     // connection refused/reset, TLS...
+        Network, // connection refused/reset, TLS...
         IdleTimeout, // no bytes for idleTimeout
-        Protocol,    // a line too long, invalid JSON or an unknown event type
+        Protocol, // a line too long, invalid JSON or an unknown event type
         Credentials, // the credential plugin / token file failed
-        Aborted,     // abort() was called
+        Aborted, // abort() was called
     };
     Q_ENUM(End)
 

@@ -14,10 +14,13 @@ OpensslServer::~OpensslServer()
 bool OpensslServer::start(const QString &documentRoot, const QString &cert, const QString &key,
                           const QString &requireClientCa)
 {
-    QStringList args{QStringLiteral("s_server"), QStringLiteral("-accept"), QStringLiteral("127.0.0.1:0"),
-                     QStringLiteral("-HTTP"), QStringLiteral("-cert"), cert, QStringLiteral("-key"), key};
+    QStringList args { QStringLiteral("s_server"),    QStringLiteral("-accept"),
+                       QStringLiteral("127.0.0.1:0"), QStringLiteral("-HTTP"),
+                       QStringLiteral("-cert"),       cert,
+                       QStringLiteral("-key"),        key };
     if (!requireClientCa.isEmpty())
-        args << QStringLiteral("-Verify") << QStringLiteral("1") << QStringLiteral("-CAfile") << requireClientCa;
+        args << QStringLiteral("-Verify") << QStringLiteral("1") << QStringLiteral("-CAfile")
+             << requireClientCa;
     m_process.setWorkingDirectory(documentRoot);
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     m_process.start(QStringLiteral("openssl"), args);
@@ -33,7 +36,8 @@ bool OpensslServer::start(const QString &documentRoot, const QString &cert, cons
             return true;
         }
     }
-    m_error = QStringLiteral("openssl s_server did not start: %1 %2").arg(m_process.errorString(), m_output);
+    m_error = QStringLiteral("openssl s_server did not start: %1 %2")
+                  .arg(m_process.errorString(), m_output);
     return false;
 }
 

@@ -5,7 +5,8 @@
 #include <QStringList>
 
 // `openssl s_server -HTTP` as a real TLS endpoint: answers GET /<file> with the file, which
-// holds a complete HTTP response, over HTTPS on an ephemeral loopback port, optionally requiring a client certificate issued by a CA.
+// holds a complete HTTP response, over HTTPS on an ephemeral loopback port, optionally requiring a
+// client certificate issued by a CA.
 class OpensslServer
 {
 public:

@@ -80,17 +80,17 @@ void tst_CredentialProvider::initTestCase()
     writeFile(m_plugin, Plugin, true);
 }
 
-Credentials tst_CredentialProvider::execCredentials(const QString &apiVersion, const QByteArray &output,
-                                                    const QString &mode)
+Credentials tst_CredentialProvider::execCredentials(const QString &apiVersion,
+                                                    const QByteArray &output, const QString &mode)
 {
     QFile::remove(m_dir.filePath(QStringLiteral("counter")));
     ExecConfig exec;
     exec.apiVersion = apiVersion;
     exec.command = m_plugin;
-    exec.env = {{QStringLiteral("COUNTER"), m_dir.filePath(QStringLiteral("counter"))},
-                {QStringLiteral("INFO"), m_dir.filePath(QStringLiteral("info"))},
-                {QStringLiteral("OUTPUT"), QString::fromUtf8(output)},
-                {QStringLiteral("MODE"), mode}};
+    exec.env = { { QStringLiteral("COUNTER"), m_dir.filePath(QStringLiteral("counter")) },
+                 { QStringLiteral("INFO"), m_dir.filePath(QStringLiteral("info")) },
+                 { QStringLiteral("OUTPUT"), QString::fromUtf8(output) },
+                 { QStringLiteral("MODE"), mode } };
     exec.workingDirectory = m_dir.path();
     exec.execInfo = R"({"apiVersion":")" + apiVersion.toUtf8() + R"(","kind":"ExecCredential"})";
     exec.origin = QStringLiteral("kubeconfig /k: users[0].user.exec");
@@ -194,11 +194,13 @@ void tst_CredentialProvider::cachesExecCredentialUntilExpiry_data()
 void tst_CredentialProvider::cachesExecCredentialUntilExpiry()
 {
     QFETCH(QString, apiVersion);
-    const QByteArray expiry = QDateTime::currentDateTimeUtc().addSecs(3600).toString(Qt::ISODate).toUtf8();
-    CredentialProvider p(execCredentials(apiVersion,
-                                         R"({"apiVersion":")" + apiVersion.toUtf8()
-                                             + R"(","kind":"ExecCredential","status":{"token":"tok-@N@",)"
-                                             + R"("expirationTimestamp":")" + expiry + R"("}})"));
+    const QByteArray expiry =
+        QDateTime::currentDateTimeUtc().addSecs(3600).toString(Qt::ISODate).toUtf8();
+    CredentialProvider p(
+        execCredentials(apiVersion,
+                        R"({"apiVersion":")" + apiVersion.toUtf8()
+                            + R"(","kind":"ExecCredential","status":{"token":"tok-@N@",)"
+                            + R"("expirationTimestamp":")" + expiry + R"("}})"));
     QVERIFY(p.usesExec());
     Result r = acquireNow(p);
     QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
@@ -207,7 +209,10 @@ void tst_CredentialProvider::cachesExecCredentialUntilExpiry()
     QCOMPARE(runs(), 1);
     QFile info(m_dir.filePath(QStringLiteral("info")));
     QVERIFY(info.open(QIODevice::ReadOnly));
-    QCOMPARE(QJsonDocument::fromJson(info.readAll()).object().value(QLatin1String("apiVersion")).toString(),
+    QCOMPARE(QJsonDocument::fromJson(info.readAll())
+                 .object()
+                 .value(QLatin1String("apiVersion"))
+                 .toString(),
              apiVersion);
     // A 401 makes the client invalidate: the plugin runs again.
     p.invalidate();
@@ -218,10 +223,13 @@ void tst_CredentialProvider::cachesExecCredentialUntilExpiry()
 void tst_CredentialProvider::rerunsExecCredentialNearExpiry()
 {
     // Expiring within CredentialProvider::ExpirySkew: every acquire runs the plugin.
-    const QByteArray expiry = QDateTime::currentDateTimeUtc().addSecs(2).toString(Qt::ISODate).toUtf8();
-    CredentialProvider p(execCredentials(QStringLiteral("client.authentication.k8s.io/v1"),
-                                         R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",)"
-                                         R"("status":{"token":"t@N@","expirationTimestamp":")" + expiry + R"("}})"));
+    const QByteArray expiry =
+        QDateTime::currentDateTimeUtc().addSecs(2).toString(Qt::ISODate).toUtf8();
+    CredentialProvider p(execCredentials(
+        QStringLiteral("client.authentication.k8s.io/v1"),
+        R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",)"
+        R"("status":{"token":"t@N@","expirationTimestamp":")"
+            + expiry + R"("}})"));
     QCOMPARE(acquireNow(p).material.token, QStringLiteral("t1"));
     QCOMPARE(acquireNow(p).material.token, QStringLiteral("t2"));
     QCOMPARE(runs(), 2);
@@ -229,9 +237,10 @@ void tst_CredentialProvider::rerunsExecCredentialNearExpiry()
 
 void tst_CredentialProvider::sharesOneExecRunBetweenWaiters()
 {
-    CredentialProvider p(execCredentials(QStringLiteral("client.authentication.k8s.io/v1"),
-                                         R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",)"
-                                         R"("status":{"token":"shared-@N@"}})"));
+    CredentialProvider p(execCredentials(
+        QStringLiteral("client.authentication.k8s.io/v1"),
+        R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",)"
+        R"("status":{"token":"shared-@N@"}})"));
     QStringList tokens;
     auto *dropped = new QObject;
     int droppedCalls = 0;
@@ -249,20 +258,26 @@ void tst_CredentialProvider::readsExecClientCertificate()
 {
     QTemporaryDir pkiDir;
     TestPki pki(pkiDir.path());
-    QVERIFY2(pki.createCa() && pki.createClient(QStringLiteral("c"), TestPki::KeyType::Ec, QStringLiteral("x")),
-             qPrintable(pki.error()));
-    const QJsonObject out{
-        {QStringLiteral("apiVersion"), QStringLiteral("client.authentication.k8s.io/v1")},
-        {QStringLiteral("kind"), QStringLiteral("ExecCredential")},
-        {QStringLiteral("status"),
-         QJsonObject{{QStringLiteral("clientCertificateData"), QString::fromUtf8(pki.read(QStringLiteral("c.crt")))},
-                     {QStringLiteral("clientKeyData"), QString::fromUtf8(pki.read(QStringLiteral("c.key")))}}}};
+    QVERIFY2(
+        pki.createCa()
+            && pki.createClient(QStringLiteral("c"), TestPki::KeyType::Ec, QStringLiteral("x")),
+        qPrintable(pki.error()));
+    const QJsonObject out {
+        { QStringLiteral("apiVersion"), QStringLiteral("client.authentication.k8s.io/v1") },
+        { QStringLiteral("kind"), QStringLiteral("ExecCredential") },
+        { QStringLiteral("status"),
+          QJsonObject { { QStringLiteral("clientCertificateData"),
+                          QString::fromUtf8(pki.read(QStringLiteral("c.crt"))) },
+                        { QStringLiteral("clientKeyData"),
+                          QString::fromUtf8(pki.read(QStringLiteral("c.key"))) } } }
+    };
     CredentialProvider p(execCredentials(QStringLiteral("client.authentication.k8s.io/v1"),
                                          QJsonDocument(out).toJson(QJsonDocument::Compact)));
     const Result r = acquireNow(p);
     QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
     QVERIFY(r.material.token.isEmpty());
-    QCOMPARE(r.material.clientCertificate.subjectInfo(QSslCertificate::CommonName), QStringList{QStringLiteral("x")});
+    QCOMPARE(r.material.clientCertificate.subjectInfo(QSslCertificate::CommonName),
+             QStringList { QStringLiteral("x") });
     QCOMPARE(r.material.clientKey.algorithm(), QSsl::Ec);
 }
 
@@ -272,27 +287,39 @@ void tst_CredentialProvider::reportsExecFailure_data()
     QTest::addColumn<QString>("mode");
     QTest::addColumn<QString>("command"); // empty = the test plugin
     QTest::addColumn<CredentialProvider::Error>("error");
-    QTest::addColumn<QString>("message"); // after "kubeconfig /k: users[0].user.exec: command <cmd>: "
+    QTest::addColumn<QString>(
+        "message"); // after "kubeconfig /k: users[0].user.exec: command <cmd>: "
     using E = CredentialProvider::Error;
-    QTest::newRow("exit code") << QByteArray() << "fail" << "" << E::ExecFailed
-                               << "exited with code 3: boom: no credentials";
-    QTest::newRow("not json") << QByteArray("token please") << "" << "" << E::ExecInvalidOutput
-                              << "output is not JSON: illegal value";
-    QTest::newRow("wrong kind") << QByteArray(R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"Pod"})")
-                                << "" << "" << E::ExecInvalidOutput << "output kind is not ExecCredential";
-    QTest::newRow("wrong apiVersion")
-        << QByteArray(R"({"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"t"}})")
-        << "" << "" << E::ExecInvalidOutput
-        << "output apiVersion \"client.authentication.k8s.io/v1beta1\" is not \"client.authentication.k8s.io/v1\"";
-    QTest::newRow("no token")
-        << QByteArray(R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{}})")
-        << "" << "" << E::ExecInvalidOutput
-        << "status has neither token nor clientCertificateData + clientKeyData";
-    QTest::newRow("bad expiry")
-        << QByteArray(R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",)"
-                      R"("status":{"token":"t","expirationTimestamp":"tomorrow"}})")
-        << "" << "" << E::ExecInvalidOutput << "status.expirationTimestamp \"tomorrow\" is not RFC 3339";
-    QTest::newRow("missing command") << QByteArray() << "" << "/nonexistent/plugin" << E::ExecFailed
+    QTest::newRow("exit code") << QByteArray() << "fail"
+                               << "" << E::ExecFailed << "exited with code 3: boom: no credentials";
+    QTest::newRow("not json") << QByteArray("token please") << ""
+                              << "" << E::ExecInvalidOutput << "output is not JSON: illegal value";
+    QTest::newRow("wrong kind") << QByteArray(
+        R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"Pod"})")
+                                << ""
+                                << "" << E::ExecInvalidOutput
+                                << "output kind is not ExecCredential";
+    QTest::newRow("wrong apiVersion") << QByteArray(
+        R"({"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"t"}})")
+                                      << ""
+                                      << "" << E::ExecInvalidOutput
+                                      << "output apiVersion "
+                                         "\"client.authentication.k8s.io/v1beta1\" is not "
+                                         "\"client.authentication.k8s.io/v1\"";
+    QTest::newRow("no token") << QByteArray(
+        R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{}})")
+                              << ""
+                              << "" << E::ExecInvalidOutput
+                              << "status has neither token nor clientCertificateData + "
+                                 "clientKeyData";
+    QTest::newRow("bad expiry") << QByteArray(
+        R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",)"
+        R"("status":{"token":"t","expirationTimestamp":"tomorrow"}})")
+                                << ""
+                                << "" << E::ExecInvalidOutput
+                                << "status.expirationTimestamp \"tomorrow\" is not RFC 3339";
+    QTest::newRow("missing command") << QByteArray() << ""
+                                     << "/nonexistent/plugin" << E::ExecFailed
                                      << "failed to start: execve: No such file or directory";
 }
 
@@ -303,15 +330,17 @@ void tst_CredentialProvider::reportsExecFailure()
     QFETCH(QString, command);
     QFETCH(CredentialProvider::Error, error);
     QFETCH(QString, message);
-    Credentials c = execCredentials(QStringLiteral("client.authentication.k8s.io/v1"), output, mode);
+    Credentials c =
+        execCredentials(QStringLiteral("client.authentication.k8s.io/v1"), output, mode);
     if (!command.isEmpty())
         c.exec->command = command;
     CredentialProvider p(c);
     QSignalSpy finished(&p, &CredentialProvider::execFinished);
     const Result r = acquireNow(p);
     QVERIFY(r.done);
-    QCOMPARE(r.error, QStringLiteral("kubeconfig /k: users[0].user.exec: command %1: %2")
-                          .arg(c.exec->command, message));
+    QCOMPARE(r.error,
+             QStringLiteral("kubeconfig /k: users[0].user.exec: command %1: %2")
+                 .arg(c.exec->command, message));
     QCOMPARE(p.lastError(), error);
     QCOMPARE(finished.size(), 1);
     QCOMPARE(finished.first().first().toBool(), false);

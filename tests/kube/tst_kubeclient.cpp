@@ -78,27 +78,33 @@ void tst_KubeClient::initTestCase()
     QVERIFY(m_dir.isValid());
     m_pki = std::make_unique<TestPki>(m_dir.path());
     QVERIFY2(m_pki->createCa(), qPrintable(m_pki->error()));
-    QVERIFY2(m_pki->createServer(QStringLiteral("server"), QStringLiteral("IP:127.0.0.1")), qPrintable(m_pki->error()));
+    QVERIFY2(m_pki->createServer(QStringLiteral("server"), QStringLiteral("IP:127.0.0.1")),
+             qPrintable(m_pki->error()));
     writeFile(m_dir.filePath(QStringLiteral("cred.sh")), Plugin, true);
 }
 
 void tst_KubeClient::init()
 {
     SimulatorConfig config;
-    config.namespaces = QStringList{QStringLiteral("demo")};
+    config.namespaces = QStringList { QStringLiteral("demo") };
     config.token = Token;
     config.tls = QSslConfiguration::defaultConfiguration();
-    config.tls.setLocalCertificate(QSslCertificate::fromPath(m_pki->path(QStringLiteral("server.crt"))).first());
+    config.tls.setLocalCertificate(
+        QSslCertificate::fromPath(m_pki->path(QStringLiteral("server.crt"))).first());
     QFile key(m_pki->path(QStringLiteral("server.key")));
     QVERIFY(key.open(QIODevice::ReadOnly));
     config.tls.setPrivateKey(QSslKey(key.readAll(), QSsl::Rsa));
     m_sim = std::make_unique<Simulator>(config);
     QVERIFY2(m_sim->start(), qPrintable(m_sim->errorString()));
     QCOMPARE(m_sim->url().scheme(), QStringLiteral("https"));
-    const QJsonObject pod{
-        {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), QStringLiteral("a")}}},
-        {QStringLiteral("spec"), QJsonObject{{QStringLiteral("containers"),
-                                              QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("c")}}}}}}};
+    const QJsonObject pod {
+        { QStringLiteral("metadata"),
+          QJsonObject { { QStringLiteral("name"), QStringLiteral("a") } } },
+        { QStringLiteral("spec"),
+          QJsonObject {
+              { QStringLiteral("containers"),
+                QJsonArray { QJsonObject { { QStringLiteral("name"), QStringLiteral("c") } } } } } }
+    };
     QVERIFY(m_sim->store()->create(Resource::Pods, QStringLiteral("demo"), pod).ok());
     QFile::remove(m_dir.filePath(QStringLiteral("counter")));
 }
@@ -113,18 +119,20 @@ ClusterConfig tst_KubeClient::load(const QByteArray &user, bool withCa)
     QByteArray yaml = "current-context: t\nclusters:\n- name: c\n  cluster:\n    server: "
         + m_sim->url().toString().toUtf8() + "\n";
     if (withCa)
-        yaml += "    certificate-authority-data: " + m_pki->read(QStringLiteral("ca.crt")).toBase64() + "\n";
+        yaml += "    certificate-authority-data: "
+            + m_pki->read(QStringLiteral("ca.crt")).toBase64() + "\n";
     yaml += "users:\n- name: u\n  user:\n" + user
         + "contexts:\n- name: t\n  context: {cluster: c, user: u, namespace: demo}\n";
     const QString file = m_dir.filePath(QStringLiteral("kubeconfig"));
     writeFile(file, yaml);
-    const auto r = ConfigLoader::loadKubeconfig({file}, QString());
+    const auto r = ConfigLoader::loadKubeconfig({ file }, QString());
     if (!r.ok())
         qWarning("%s", qPrintable(r.message));
     return r.config;
 }
 
-RequestJob *tst_KubeClient::finishedGet(KubeClient &client, const QString &path, const QUrlQuery &query)
+RequestJob *tst_KubeClient::finishedGet(KubeClient &client, const QString &path,
+                                        const QUrlQuery &query)
 {
     RequestJob *job = client.get(path, query);
     QSignalSpy finished(job, &RequestJob::finished);
@@ -139,10 +147,13 @@ void tst_KubeClient::authenticatesOverTls_data()
     QTest::addColumn<bool>("withCa");
     QTest::addColumn<RequestJob::Error>("error");
     QTest::addColumn<int>("status");
-    QTest::newRow("ca data + token") << QByteArray("    token: s3cret\n") << true << RequestJob::Error::None << 200;
-    QTest::newRow("wrong token") << QByteArray("    token: nope\n") << true << RequestJob::Error::Http << 401;
+    QTest::newRow("ca data + token")
+        << QByteArray("    token: s3cret\n") << true << RequestJob::Error::None << 200;
+    QTest::newRow("wrong token") << QByteArray("    token: nope\n") << true
+                                 << RequestJob::Error::Http << 401;
     QTest::newRow("no token") << QByteArray("    {}\n") << true << RequestJob::Error::Http << 401;
-    QTest::newRow("unknown ca") << QByteArray("    token: s3cret\n") << false << RequestJob::Error::Network << 0;
+    QTest::newRow("unknown ca") << QByteArray("    token: s3cret\n") << false
+                                << RequestJob::Error::Network << 0;
 }
 
 void tst_KubeClient::authenticatesOverTls()
@@ -158,7 +169,8 @@ void tst_KubeClient::authenticatesOverTls()
     if (error == RequestJob::Error::None)
         QCOMPARE(job->json().value(QLatin1String("items")).toArray().size(), 1);
     if (status == 401)
-        QCOMPARE(job->errorString(), QStringLiteral("GET %1: HTTP 401 Unauthorized: Unauthorized").arg(PodsPath));
+        QCOMPARE(job->errorString(),
+                 QStringLiteral("GET %1: HTTP 401 Unauthorized: Unauthorized").arg(PodsPath));
 }
 
 void tst_KubeClient::picksUpRotatedTokenFile()
@@ -171,13 +183,16 @@ void tst_KubeClient::picksUpRotatedTokenFile()
     std::unique_ptr<RequestJob> job(finishedGet(client, PodsPath));
     QCOMPARE(job->httpStatus(), 401);
     writeFile(tokenFile, Token.toUtf8() + '\n'); // the kubelet rotates the projected token
-    QTRY_COMPARE_WITH_TIMEOUT(std::unique_ptr<RequestJob>(finishedGet(client, PodsPath))->httpStatus(), 200, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        std::unique_ptr<RequestJob>(finishedGet(client, PodsPath))->httpStatus(), 200, Timeout);
 }
 
 void tst_KubeClient::rerunsExecPluginOn401()
 {
-    const QByteArray user = "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ./cred.sh\n"
-                            "      env:\n      - {name: COUNTER, value: " + m_dir.filePath(QStringLiteral("counter")).toUtf8()
+    const QByteArray user =
+        "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ./cred.sh\n"
+        "      env:\n      - {name: COUNTER, value: "
+        + m_dir.filePath(QStringLiteral("counter")).toUtf8()
         + "}\n      - {name: GOOD, value: s3cret}\n";
     KubeClient client(load(user));
     std::unique_ptr<RequestJob> job(finishedGet(client, PodsPath));
@@ -191,13 +206,16 @@ void tst_KubeClient::rerunsExecPluginOn401()
 
 void tst_KubeClient::rerunsExecPluginOn401ForWatch()
 {
-    const QByteArray user = "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ./cred.sh\n"
-                            "      env:\n      - {name: COUNTER, value: " + m_dir.filePath(QStringLiteral("counter")).toUtf8()
+    const QByteArray user =
+        "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ./cred.sh\n"
+        "      env:\n      - {name: COUNTER, value: "
+        + m_dir.filePath(QStringLiteral("counter")).toUtf8()
         + "}\n      - {name: GOOD, value: s3cret}\n";
     KubeClient client(load(user));
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("watch"), QStringLiteral("true"));
-    std::unique_ptr<WatchStream> stream(client.openWatch(PodsPath, query, std::chrono::milliseconds(Timeout)));
+    std::unique_ptr<WatchStream> stream(
+        client.openWatch(PodsPath, query, std::chrono::milliseconds(Timeout)));
     QSignalSpy events(stream.get(), &WatchStream::eventReceived);
     QVERIFY(events.wait(Timeout)); // the synthetic ADDED of pod a
     QCOMPARE(events.first().at(0).toString(), QStringLiteral("ADDED"));
@@ -212,7 +230,7 @@ void tst_KubeClient::rerunsExecPluginOn401ForWatch()
 void tst_KubeClient::sendsNoCredentialsOverPlainHttp()
 {
     SimulatorConfig config;
-    config.namespaces = QStringList{QStringLiteral("demo")};
+    config.namespaces = QStringList { QStringLiteral("demo") };
     config.token = Token;
     Simulator plain(config);
     QVERIFY(plain.start());
@@ -237,7 +255,9 @@ void tst_KubeClient::reportsHttpErrorsWithStatus()
     std::unique_ptr<RequestJob> missing(finishedGet(client, PodsPath + QStringLiteral("/nope")));
     QCOMPARE(missing->httpStatus(), 404);
     QCOMPARE(missing->reason(), QStringLiteral("NotFound"));
-    QCOMPARE(missing->errorString(), QStringLiteral("GET %1/nope: HTTP 404 NotFound: pods \"nope\" not found").arg(PodsPath));
+    QCOMPARE(
+        missing->errorString(),
+        QStringLiteral("GET %1/nope: HTTP 404 NotFound: pods \"nope\" not found").arg(PodsPath));
 }
 
 QTEST_GUILESS_MAIN(tst_KubeClient)

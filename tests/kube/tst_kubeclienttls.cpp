@@ -47,13 +47,15 @@ void tst_KubeClientTls::initTestCase()
     QVERIFY(m_dir.isValid());
     m_pki = std::make_unique<TestPki>(m_dir.path());
     QVERIFY2(m_pki->createCa(), qPrintable(m_pki->error()));
-    QVERIFY2(m_pki->createServer(QStringLiteral("ip"), QStringLiteral("IP:127.0.0.1")), qPrintable(m_pki->error()));
+    QVERIFY2(m_pki->createServer(QStringLiteral("ip"), QStringLiteral("IP:127.0.0.1")),
+             qPrintable(m_pki->error()));
     QVERIFY2(m_pki->createServer(QStringLiteral("named"), QStringLiteral("DNS:kube.internal")),
              qPrintable(m_pki->error()));
     QVERIFY2(m_pki->createSelfSigned(QStringLiteral("self"), QStringLiteral("IP:127.0.0.1")),
              qPrintable(m_pki->error()));
-    QVERIFY2(m_pki->createClient(QStringLiteral("rsa"), TestPki::KeyType::Rsa, QStringLiteral("alice")),
-             qPrintable(m_pki->error()));
+    QVERIFY2(
+        m_pki->createClient(QStringLiteral("rsa"), TestPki::KeyType::Rsa, QStringLiteral("alice")),
+        qPrintable(m_pki->error()));
     QVERIFY2(m_pki->createClient(QStringLiteral("ec"), TestPki::KeyType::Ec, QStringLiteral("bob")),
              qPrintable(m_pki->error()));
     const QByteArray body = R"({"major":"1","minor":"30"})";
@@ -64,22 +66,22 @@ void tst_KubeClientTls::initTestCase()
 
 void tst_KubeClientTls::connectsOverTls_data()
 {
-    QTest::addColumn<QString>("serverCert");  // ip | named | self
-    QTest::addColumn<bool>("requireClient");  // s_server -Verify with the CA
-    QTest::addColumn<QByteArray>("cluster");  // extra cluster lines (CA added unless "insecure")
+    QTest::addColumn<QString>("serverCert"); // ip | named | self
+    QTest::addColumn<bool>("requireClient"); // s_server -Verify with the CA
+    QTest::addColumn<QByteArray>("cluster"); // extra cluster lines (CA added unless "insecure")
     QTest::addColumn<bool>("trustCa");
-    QTest::addColumn<QString>("client");      // "", rsa, ec
+    QTest::addColumn<QString>("client"); // "", rsa, ec
     QTest::addColumn<bool>("ok");
 
     QTest::newRow("ca trusted") << "ip" << false << QByteArray() << true << "" << true;
     QTest::newRow("unknown ca rejected") << "ip" << false << QByteArray() << false << "" << false;
     QTest::newRow("self-signed rejected") << "self" << false << QByteArray() << true << "" << false;
-    QTest::newRow("insecure accepts self-signed") << "self" << false
-                                                  << QByteArray("insecure-skip-tls-verify: true") << false << ""
-                                                  << true;
-    QTest::newRow("tls-server-name matches") << "named" << false << QByteArray("tls-server-name: kube.internal")
-                                             << true << "" << true;
-    QTest::newRow("name mismatch rejected") << "named" << false << QByteArray() << true << "" << false;
+    QTest::newRow("insecure accepts self-signed")
+        << "self" << false << QByteArray("insecure-skip-tls-verify: true") << false << "" << true;
+    QTest::newRow("tls-server-name matches")
+        << "named" << false << QByteArray("tls-server-name: kube.internal") << true << "" << true;
+    QTest::newRow("name mismatch rejected")
+        << "named" << false << QByteArray() << true << "" << false;
     QTest::newRow("client cert rsa") << "ip" << true << QByteArray() << true << "rsa" << true;
     QTest::newRow("client cert ec") << "ip" << true << QByteArray() << true << "ec" << true;
     QTest::newRow("client cert missing") << "ip" << true << QByteArray() << true << "" << false;
@@ -100,7 +102,8 @@ void tst_KubeClientTls::connectsOverTls()
                           requireClient ? m_pki->path(QStringLiteral("ca.crt")) : QString()),
              qPrintable(server.error()));
 
-    QByteArray yaml = "current-context: t\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:"
+    QByteArray yaml =
+        "current-context: t\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:"
         + QByteArray::number(server.port()) + "\n";
     if (trustCa)
         yaml += "    certificate-authority: ca.crt\n";
@@ -115,7 +118,7 @@ void tst_KubeClientTls::connectsOverTls()
     yaml += "contexts:\n- name: t\n  context: {cluster: c, user: u}\n";
     const QString file = m_dir.filePath(QStringLiteral("kubeconfig"));
     writeFile(file, yaml);
-    const auto loaded = ConfigLoader::loadKubeconfig({file}, QString());
+    const auto loaded = ConfigLoader::loadKubeconfig({ file }, QString());
     QVERIFY2(loaded.ok(), qPrintable(loaded.message));
 
     KubeClient kube(loaded.config);

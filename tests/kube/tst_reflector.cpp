@@ -26,13 +26,17 @@ const QString Selector = QStringLiteral("boilerhouse.dev/managed=true");
 
 QJsonObject podJson(const QString &name, bool managed = true)
 {
-    QJsonObject labels{{QStringLiteral("app"), QStringLiteral("x")}};
+    QJsonObject labels { { QStringLiteral("app"), QStringLiteral("x") } };
     if (managed)
         labels.insert(QStringLiteral("boilerhouse.dev/managed"), QStringLiteral("true"));
-    return QJsonObject{
-        {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("labels"), labels}}},
-        {QStringLiteral("spec"),
-         QJsonObject{{QStringLiteral("containers"), QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("main")}}}}}}};
+    return QJsonObject {
+        { QStringLiteral("metadata"),
+          QJsonObject { { QStringLiteral("name"), name }, { QStringLiteral("labels"), labels } } },
+        { QStringLiteral("spec"),
+          QJsonObject { { QStringLiteral("containers"),
+                          QJsonArray { QJsonObject {
+                              { QStringLiteral("name"), QStringLiteral("main") } } } } } }
+    };
 }
 
 QString nameOf(const QJsonObject &o)
@@ -42,7 +46,10 @@ QString nameOf(const QJsonObject &o)
 
 QString rvOf(const QJsonObject &o)
 {
-    return o.value(QLatin1String("metadata")).toObject().value(QLatin1String("resourceVersion")).toString();
+    return o.value(QLatin1String("metadata"))
+        .toObject()
+        .value(QLatin1String("resourceVersion"))
+        .toString();
 }
 
 // Folds a reflector's signals into name -> resourceVersion, as a consumer's cache would,
@@ -55,15 +62,19 @@ struct Mirror
 
     void attach(Reflector *r)
     {
-        QObject::connect(r, &Reflector::listed, r, [this](const QList<QJsonObject> &items, const QString &) {
-            ++lists;
-            objects.clear();
-            for (const auto &o : items)
-                objects.insert(nameOf(o), rvOf(o));
-        });
-        QObject::connect(r, &Reflector::added, r, [this](const QJsonObject &o) { apply(QStringLiteral("ADDED"), o); });
-        QObject::connect(r, &Reflector::modified, r, [this](const QJsonObject &o) { apply(QStringLiteral("MODIFIED"), o); });
-        QObject::connect(r, &Reflector::deleted, r, [this](const QJsonObject &o) { apply(QStringLiteral("DELETED"), o); });
+        QObject::connect(r, &Reflector::listed, r,
+                         [this](const QList<QJsonObject> &items, const QString &) {
+                             ++lists;
+                             objects.clear();
+                             for (const auto &o : items)
+                                 objects.insert(nameOf(o), rvOf(o));
+                         });
+        QObject::connect(r, &Reflector::added, r,
+                         [this](const QJsonObject &o) { apply(QStringLiteral("ADDED"), o); });
+        QObject::connect(r, &Reflector::modified, r,
+                         [this](const QJsonObject &o) { apply(QStringLiteral("MODIFIED"), o); });
+        QObject::connect(r, &Reflector::deleted, r,
+                         [this](const QJsonObject &o) { apply(QStringLiteral("DELETED"), o); });
     }
 
     void apply(const QString &type, const QJsonObject &o)
@@ -134,7 +145,7 @@ void tst_Reflector::cleanup()
 
 Simulator *tst_Reflector::startSim(SimulatorConfig config)
 {
-    config.namespaces = QStringList{Namespace};
+    config.namespaces = QStringList { Namespace };
     m_sim = std::make_unique<Simulator>(config);
     if (!m_sim->start())
         qFatal("simulator failed to start: %s", qPrintable(m_sim->errorString()));
@@ -148,7 +159,8 @@ Reflector *tst_Reflector::makeReflector(ReflectorConfig config)
     cluster.source = QStringLiteral("test");
     m_client = std::make_unique<KubeClient>(cluster);
     m_reflector = std::make_unique<Reflector>(
-        m_client.get(), ResourceRef{PodsPath, Selector, QStringLiteral("Pod"), QStringLiteral("pods")}, config);
+        m_client.get(),
+        ResourceRef { PodsPath, Selector, QStringLiteral("Pod"), QStringLiteral("pods") }, config);
     m_mirror.attach(m_reflector.get());
     return m_reflector.get();
 }
@@ -165,8 +177,10 @@ QMap<QString, QString> tst_Reflector::truth() const
     const auto pods = m_sim->store()->list(Resource::Pods, Namespace);
     for (const auto &p : pods) {
         const QJsonObject o = p->json();
-        const QJsonObject labels = o.value(QLatin1String("metadata")).toObject().value(QLatin1String("labels")).toObject();
-        if (labels.value(QLatin1String("boilerhouse.dev/managed")).toString() == QLatin1String("true"))
+        const QJsonObject labels =
+            o.value(QLatin1String("metadata")).toObject().value(QLatin1String("labels")).toObject();
+        if (labels.value(QLatin1String("boilerhouse.dev/managed")).toString()
+            == QLatin1String("true"))
             out.insert(nameOf(o), rvOf(o));
     }
     return out;
@@ -209,7 +223,9 @@ void tst_Reflector::listsThenWatches()
 
     const QStringList lists = requests(QStringLiteral("limit="));
     QCOMPARE(lists.size(), 1);
-    QCOMPARE(lists.first(), QStringLiteral("GET %1?labelSelector=boilerhouse.dev%2Fmanaged%3Dtrue&limit=500").arg(PodsPath));
+    QCOMPARE(lists.first(),
+             QStringLiteral("GET %1?labelSelector=boilerhouse.dev%2Fmanaged%3Dtrue&limit=500")
+                 .arg(PodsPath));
     const QStringList watches = requests(QStringLiteral("watch=true"));
     QCOMPARE(watches.size(), 1);
     const QUrlQuery q(QUrl(watches.first().section(QLatin1Char(' '), 1)).query());
@@ -224,8 +240,11 @@ void tst_Reflector::listsThenWatches()
     QSignalSpy deleted(r, &Reflector::deleted);
     createPod(QStringLiteral("c"));
     QVERIFY(added.wait(Timeout));
-    QVERIFY(m_sim->store()->mergePatch(Resource::Pods, Namespace, QStringLiteral("c"),
-                                       QJsonObject{{QStringLiteral("status"), QJsonObject{{QStringLiteral("phase"), QStringLiteral("Running")}}}})
+    QVERIFY(m_sim->store()
+                ->mergePatch(Resource::Pods, Namespace, QStringLiteral("c"),
+                             QJsonObject { { QStringLiteral("status"),
+                                             QJsonObject { { QStringLiteral("phase"),
+                                                             QStringLiteral("Running") } } } })
                 .ok());
     QVERIFY(modified.wait(Timeout));
     QVERIFY(m_sim->store()->remove(Resource::Pods, Namespace, QStringLiteral("a")).ok());
@@ -281,7 +300,8 @@ void tst_Reflector::rewatchesWithoutRelistOnNormalEnd()
     }
     const QStringList watches = requests(QStringLiteral("watch=true"));
     QCOMPARE(watches.size(), 4);
-    QVERIFY2(watches.at(1).contains(QStringLiteral("resourceVersion=") + rvBeforeClose), qPrintable(watches.at(1)));
+    QVERIFY2(watches.at(1).contains(QStringLiteral("resourceVersion=") + rvBeforeClose),
+             qPrintable(watches.at(1)));
     createPod(QStringLiteral("c"));
     QTRY_VERIFY_WITH_TIMEOUT(m_mirror.objects.contains(QStringLiteral("c")), Timeout);
     QCOMPARE(m_mirror.objects, truth());
@@ -298,7 +318,9 @@ namespace {
 void makeGap(Simulator *sim)
 {
     sim->closeAllWatches();
-    QVERIFY(sim->store()->create(Resource::Pods, Namespace, podJson(QStringLiteral("during-gap"))).ok());
+    QVERIFY(sim->store()
+                ->create(Resource::Pods, Namespace, podJson(QStringLiteral("during-gap")))
+                .ok());
     QVERIFY(sim->store()->remove(Resource::Pods, Namespace, QStringLiteral("a")).ok());
     sim->compactHistory();
 }
@@ -320,7 +342,8 @@ void tst_Reflector::relistsAfterGoneEvent()
     QCOMPARE(r->stats().gone410, 1u);
     QCOMPARE(r->stats().relists, 1u);
     QCOMPARE(r->stats().errors, 0u);
-    QVERIFY2(r->lastError().contains(QLatin1String("ERROR event 410 Expired")), qPrintable(r->lastError()));
+    QVERIFY2(r->lastError().contains(QLatin1String("ERROR event 410 Expired")),
+             qPrintable(r->lastError()));
     QCOMPARE(m_mirror.objects, truth());
     QVERIFY(m_mirror.objects.contains(QStringLiteral("during-gap")));
     QVERIFY(!m_mirror.objects.contains(QStringLiteral("a")));
@@ -345,7 +368,8 @@ void tst_Reflector::relistsAfterHttpGone()
     QCOMPARE(r->stats().gone410, 1u);
     QCOMPARE(r->stats().relists, 1u);
     QCOMPARE(r->stats().errors, 0u);
-    QVERIFY2(r->lastError().contains(QLatin1String("HTTP 410 Expired")), qPrintable(r->lastError()));
+    QVERIFY2(r->lastError().contains(QLatin1String("HTTP 410 Expired")),
+             qPrintable(r->lastError()));
     QCOMPARE(m_mirror.objects, truth());
 }
 
@@ -399,11 +423,15 @@ void tst_Reflector::backsOffOnServerErrors()
     QVERIFY(synced.wait(Timeout));
     QCOMPARE(arrivals.size(), 4);
     // 100, 200, 400 ms (no jitter): each wait at least its backoff.
-    QVERIFY2(arrivals[1] - arrivals[0] >= 100, qPrintable(QString::number(arrivals[1] - arrivals[0])));
-    QVERIFY2(arrivals[2] - arrivals[1] >= 200, qPrintable(QString::number(arrivals[2] - arrivals[1])));
-    QVERIFY2(arrivals[3] - arrivals[2] >= 400, qPrintable(QString::number(arrivals[3] - arrivals[2])));
+    QVERIFY2(arrivals[1] - arrivals[0] >= 100,
+             qPrintable(QString::number(arrivals[1] - arrivals[0])));
+    QVERIFY2(arrivals[2] - arrivals[1] >= 200,
+             qPrintable(QString::number(arrivals[2] - arrivals[1])));
+    QVERIFY2(arrivals[3] - arrivals[2] >= 400,
+             qPrintable(QString::number(arrivals[3] - arrivals[2])));
     QCOMPARE(r->stats().errors, 3u);
-    QVERIFY2(r->lastError().startsWith(QStringLiteral("GET %1: HTTP 500").arg(PodsPath)), qPrintable(r->lastError()));
+    QVERIFY2(r->lastError().startsWith(QStringLiteral("GET %1: HTTP 500").arg(PodsPath)),
+             qPrintable(r->lastError()));
     // Each state change is reported once: listing, backoff, listing, backoff, ... watching.
     QList<Reflector::State> seen;
     for (const auto &args : std::as_const(states))
@@ -411,10 +439,10 @@ void tst_Reflector::backsOffOnServerErrors()
     QTRY_COMPARE_WITH_TIMEOUT(r->state(), Reflector::State::Watching, Timeout);
     if (seen.size() < states.size())
         seen.append(states.last().at(0).value<Reflector::State>());
-    const QList<Reflector::State> expected{Reflector::State::Listing, Reflector::State::Backoff,
-                                           Reflector::State::Listing, Reflector::State::Backoff,
-                                           Reflector::State::Listing, Reflector::State::Backoff,
-                                           Reflector::State::Listing};
+    const QList<Reflector::State> expected { Reflector::State::Listing, Reflector::State::Backoff,
+                                             Reflector::State::Listing, Reflector::State::Backoff,
+                                             Reflector::State::Listing, Reflector::State::Backoff,
+                                             Reflector::State::Listing };
     QCOMPARE(seen.mid(0, expected.size()), expected);
     QCOMPARE(m_mirror.objects, truth());
 
@@ -439,7 +467,8 @@ void tst_Reflector::backsOffOnVeryShortWatch()
     QTRY_COMPARE_WITH_TIMEOUT(m_sim->openWatchCount(QStringLiteral("pods")), 1, Timeout);
     m_sim->closeAllWatches(); // ends at once with no event: client-go's "very short watch"
     QTRY_COMPARE_WITH_TIMEOUT(r->stats().errors, 1u, Timeout);
-    QVERIFY2(r->lastError().contains(QLatin1String("very short watch")), qPrintable(r->lastError()));
+    QVERIFY2(r->lastError().contains(QLatin1String("very short watch")),
+             qPrintable(r->lastError()));
     QTRY_COMPARE_WITH_TIMEOUT(m_sim->openWatchCount(QStringLiteral("pods")), 1, Timeout);
     QCOMPARE(r->stats().relists, 0u);
 }
@@ -458,7 +487,8 @@ void tst_Reflector::restartsStalledWatch()
     m_sim->stall(std::chrono::milliseconds(60'000));
     createPod(QStringLiteral("during-stall")); // queued by the stalled server
     QTRY_VERIFY_WITH_TIMEOUT(r->stats().idleTimeouts >= 2, Timeout);
-    QVERIFY2(r->lastError().contains(QLatin1String("no bytes for 300 ms")), qPrintable(r->lastError()));
+    QVERIFY2(r->lastError().contains(QLatin1String("no bytes for 300 ms")),
+             qPrintable(r->lastError()));
     QVERIFY(!m_mirror.objects.contains(QStringLiteral("during-stall")));
     m_sim->stall(std::chrono::milliseconds(0));
     QTRY_VERIFY_WITH_TIMEOUT(m_mirror.objects.contains(QStringLiteral("during-stall")), Timeout);
@@ -479,7 +509,8 @@ void tst_Reflector::survivesSimulatorRestart()
     const int watchesBefore = requests(QStringLiteral("watch=true")).size();
     m_sim->restart(); // every connection aborted, no clean end
     createPod(QStringLiteral("b"));
-    QTRY_VERIFY_WITH_TIMEOUT(requests(QStringLiteral("watch=true")).size() > watchesBefore, Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(requests(QStringLiteral("watch=true")).size() > watchesBefore,
+                             Timeout);
     QTRY_COMPARE_WITH_TIMEOUT(m_mirror.objects, truth(), Timeout);
     QVERIFY(m_mirror.objects.contains(QStringLiteral("b")));
     QCOMPARE(r->stats().relists, 0u);
@@ -513,7 +544,7 @@ void tst_Reflector::recoversWhenApiserverComesBack()
     createPod(QStringLiteral("new-world"));
     m_sim->compactHistory();
     QTRY_COMPARE_WITH_TIMEOUT(m_mirror.objects, truth(), Timeout);
-    QCOMPARE(m_mirror.objects.keys(), QStringList{QStringLiteral("new-world")});
+    QCOMPARE(m_mirror.objects.keys(), QStringList { QStringLiteral("new-world") });
     QCOMPARE(r->stats().gone410, 1u);
     QVERIFY(listed.size() >= 2);
     QTRY_COMPARE_WITH_TIMEOUT(r->state(), Reflector::State::Watching, Timeout);
@@ -543,7 +574,9 @@ void tst_Reflector::bookmarksAdvanceResourceVersion()
     m_sim->closeAllWatches();
     QTRY_COMPARE_WITH_TIMEOUT(r->stats().watchRestarts, 1u, Timeout);
     QTRY_VERIFY_WITH_TIMEOUT(requests(QStringLiteral("watch=true")).size() == 2, Timeout);
-    QVERIFY2(requests(QStringLiteral("watch=true")).last().contains(QStringLiteral("resourceVersion=") + target),
+    QVERIFY2(requests(QStringLiteral("watch=true"))
+                 .last()
+                 .contains(QStringLiteral("resourceVersion=") + target),
              qPrintable(requests(QStringLiteral("watch=true")).last()));
 }
 
@@ -553,9 +586,11 @@ void tst_Reflector::deliversNothingTwice()
     Reflector *r = makeReflector();
     QStringList serverChanges;
     connect(m_sim.get(), &Simulator::objectChanged, this,
-            [&](const QString &resource, const QString &type, const QString &, const QString &name, quint64 rv) {
+            [&](const QString &resource, const QString &type, const QString &, const QString &name,
+                quint64 rv) {
                 if (resource == QLatin1String("pods") && !name.startsWith(QLatin1String("hidden")))
-                    serverChanges.append(type + QLatin1Char(' ') + name + QLatin1Char(' ') + QString::number(rv));
+                    serverChanges.append(type + QLatin1Char(' ') + name + QLatin1Char(' ')
+                                         + QString::number(rv));
             });
     QSignalSpy synced(r, &Reflector::synced);
     r->start();
@@ -567,10 +602,13 @@ void tst_Reflector::deliversNothingTwice()
             const QString name = QStringLiteral("p%1-%2").arg(round).arg(i);
             createPod(name);
             createPod(QStringLiteral("hidden-%1-%2").arg(round).arg(i), false);
-            QVERIFY(m_sim->store()->mergePatch(Resource::Pods, Namespace, name,
-                                               QJsonObject{{QStringLiteral("status"),
-                                                            QJsonObject{{QStringLiteral("phase"), QStringLiteral("Running")}}}})
-                        .ok());
+            QVERIFY(
+                m_sim->store()
+                    ->mergePatch(Resource::Pods, Namespace, name,
+                                 QJsonObject { { QStringLiteral("status"),
+                                                 QJsonObject { { QStringLiteral("phase"),
+                                                                 QStringLiteral("Running") } } } })
+                    .ok());
             if (i % 3 == 0)
                 QVERIFY(m_sim->store()->remove(Resource::Pods, Namespace, name).ok());
             if (i == 5) {
@@ -581,10 +619,12 @@ void tst_Reflector::deliversNothingTwice()
             }
         }
         QTRY_COMPARE_WITH_TIMEOUT(m_mirror.changes.size(), serverChanges.size(), Timeout);
-        QTRY_COMPARE_WITH_TIMEOUT(requests(QStringLiteral("watch=true")).size(), watchesOpened, Timeout);
+        QTRY_COMPARE_WITH_TIMEOUT(requests(QStringLiteral("watch=true")).size(), watchesOpened,
+                                  Timeout);
     }
     QCOMPARE(m_mirror.changes, serverChanges);
-    QCOMPARE(QSet<QString>(m_mirror.changes.begin(), m_mirror.changes.end()).size(), m_mirror.changes.size());
+    QCOMPARE(QSet<QString>(m_mirror.changes.begin(), m_mirror.changes.end()).size(),
+             m_mirror.changes.size());
     QCOMPARE(m_mirror.objects, truth());
     QCOMPARE(r->stats().relists, 0u);
 }
