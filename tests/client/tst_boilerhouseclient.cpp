@@ -1,6 +1,7 @@
 #include "client/boilerhouseclient.h"
 #include "client/snapshotjob.h"
 #include "client/statestore.h"
+#include "tcpforwarder.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -153,6 +154,7 @@ private slots:
     void foldedStateEqualsSnapshotAfterScenarioEvents();
     void foldedStateEqualsSnapshotAfterServerRestart();
     void foldedStateEqualsSnapshotAfterWatchesDroppedAndCompacted();
+    void foldedStateEqualsSnapshotAfterNetworkDrop();
     void wrongApiKeyStopsWith401Message_data();
     void wrongApiKeyStopsWith401Message();
     void unreachableServerWaitsToReconnect();
@@ -359,6 +361,47 @@ void tst_boilerhouseclient::foldedStateEqualsSnapshotAfterWatchesDroppedAndCompa
     // The server's own watches restarted; the client's stream never had to.
     QCOMPARE(client.state(), ConnectionState::Live);
     QCOMPARE(client.stats().reconnects, quint64(0));
+}
+
+void tst_boilerhouseclient::foldedStateEqualsSnapshotAfterNetworkDrop()
+{
+    // The client reaches the server through a TCP forwarder; cutting it drops the stream
+    // while the cluster keeps changing. With PROTOCOL B.1 the client resumes with ?since=
+    // and needs no second snapshot; without it, it re-snapshots. Either way it converges.
+    QVERIFY(startSimulator());
+    QVERIFY(startServer());
+    TcpForwarder network;
+    QVERIFY(network.listen(quint16(m_server->url().port())));
+    BoilerhouseClient client;
+    ClientConfig config;
+    config.serverUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(network.port()));
+    config.reconnect.initialDelay = milliseconds(500); // the outage the steps fall into
+    client.setConfig(config);
+    QSignalSpy resets(&client, &BoilerhouseClient::stateReset);
+    client.connectToServer();
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), ConnectionState::Live, kWaitMs);
+    step(kScenarioSteps / 2);
+    QStringList diff;
+    QTRY_VERIFY2_WITH_TIMEOUT((diff = differences(client)).isEmpty(),
+                              qPrintable(diff.join(QLatin1Char('\n'))), kConvergeMs);
+    const int resetsBefore = resets.count();
+
+    network.dropAll();
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), ConnectionState::WaitingToReconnect, kWaitMs);
+    step(kScenarioSteps / 2); // changes the client cannot see while cut off
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), ConnectionState::Live, kConvergeMs);
+    QTRY_VERIFY2_WITH_TIMEOUT((diff = differences(client)).isEmpty(),
+                              qPrintable(diff.join(QLatin1Char('\n'))), kConvergeMs);
+    QCOMPARE(client.stats().sequenceGaps, quint64(0));
+    if (client.serverSupportsResume()) {
+        QCOMPARE(resets.count(), resetsBefore); // gapless: no snapshot after the drop
+        QCOMPARE(client.stats().gaplessResumes, quint64(1));
+    } else {
+        QVERIFY(resets.count() > resetsBefore);
+    }
+    qInfo("network drop: %s, %llu events folded",
+          client.serverSupportsResume() ? "resumed with ?since=" : "re-snapshotted",
+          static_cast<unsigned long long>(client.stats().eventsReceived));
 }
 
 void tst_boilerhouseclient::wrongApiKeyStopsWith401Message_data()
