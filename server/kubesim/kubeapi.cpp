@@ -1,5 +1,6 @@
 #include "kubeapi.h"
 
+#include "labelselector.h"
 #include "listoptions.h"
 #include "listquery.h"
 #include "watchregistry.h"
@@ -50,6 +51,38 @@ QJsonObject resourceEntry(const ResourceType &t, bool subresourceStatus)
     };
 }
 
+// Discovery entries of the ManifestKinds of `group`, appended to `entries`.
+QJsonArray manifestEntries(const QString &group, QJsonArray entries)
+{
+    for (const ManifestKind &k : ManifestKind::all()) {
+        if (k.group != group)
+            continue;
+        QJsonObject e { { "name", k.plural },
+                        { "singularName", k.singular },
+                        { "namespaced", true },
+                        { "kind", k.kind },
+                        { "verbs",
+                          QJsonArray { "create", "delete", "get", "list", "patch", "update" } } };
+        if (!k.shortNames.isEmpty())
+            e.insert(QStringLiteral("shortNames"), QJsonArray::fromStringList(k.shortNames));
+        entries.append(e);
+    }
+    return entries;
+}
+
+// The APIGroupList entries of the ManifestKind groups, appended to `groups`.
+QJsonArray manifestGroups(QJsonArray groups)
+{
+    for (const QString &g : ManifestKind::groups()) {
+        if (g.isEmpty())
+            continue;
+        const QJsonObject gv { { "groupVersion", g + QStringLiteral("/v1") }, { "version", "v1" } };
+        groups.append(QJsonObject {
+            { "name", g }, { "versions", QJsonArray { gv } }, { "preferredVersion", gv } });
+    }
+    return groups;
+}
+
 QJsonObject groupVersion()
 {
     const ResourceType &c = ResourceType::of(Resource::Claims);
@@ -82,6 +115,7 @@ KubeApi::KubeApi(ObjectStore *store, WatchRegistry *watches, QStringList namespa
                  QObject *parent)
     : QObject(parent)
     , m_store(store)
+    , m_manifests(new ManifestStore(store, this))
     , m_watches(watches)
     , m_namespaces(std::move(namespaces))
     , m_namespaceCreated(QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
@@ -107,6 +141,8 @@ void KubeApi::handle(http::Responder *responder)
     const QStringList seg = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
     const bool isGet =
         req.method() == http::Request::Method::Get || req.method() == http::Request::Method::Head;
+    if (handleManifestPath(responder, seg))
+        return;
 
     // Namespaced resources:
     //   /api/v1/namespaces/{ns}/pods[/{name}[/status]]
@@ -184,10 +220,31 @@ void KubeApi::sendDiscovery(http::Responder *responder, const QString &path)
                               { "versions", QJsonArray { groupVersion() } },
                               { "preferredVersion", groupVersion() } };
     if (path == QLatin1String("/apis")) {
-        return sendJson(responder, 200,
-                        compact(QJsonObject { { "kind", "APIGroupList" },
-                                              { "apiVersion", "v1" },
-                                              { "groups", QJsonArray { group } } }));
+        return sendJson(
+            responder, 200,
+            compact(QJsonObject { { "kind", "APIGroupList" },
+                                  { "apiVersion", "v1" },
+                                  { "groups", manifestGroups(QJsonArray { group }) } }));
+    }
+    for (const QString &g : ManifestKind::groups()) {
+        if (g.isEmpty())
+            continue;
+        const QJsonObject gv { { "groupVersion", g + QStringLiteral("/v1") }, { "version", "v1" } };
+        if (path == QLatin1String("/apis/") + g) {
+            return sendJson(responder, 200,
+                            compact(QJsonObject { { "kind", "APIGroup" },
+                                                  { "apiVersion", "v1" },
+                                                  { "name", g },
+                                                  { "versions", QJsonArray { gv } },
+                                                  { "preferredVersion", gv } }));
+        }
+        if (path == QLatin1String("/apis/") + g + QLatin1String("/v1")) {
+            return sendJson(responder, 200,
+                            compact(QJsonObject { { "kind", "APIResourceList" },
+                                                  { "apiVersion", "v1" },
+                                                  { "groupVersion", g + QStringLiteral("/v1") },
+                                                  { "resources", manifestEntries(g, {}) } }));
+        }
     }
     if (path == QLatin1String("/apis/boilerhouse.dev")) {
         QJsonObject g = group;
@@ -203,12 +260,14 @@ void KubeApi::sendDiscovery(http::Responder *responder, const QString &path)
                                     { "verbs", QJsonArray { "get", "list" } },
                                     { "shortNames", QJsonArray { "ns" } } };
         return sendJson(responder, 200,
-                        compact(QJsonObject { { "kind", "APIResourceList" },
-                                              { "apiVersion", "v1" },
-                                              { "groupVersion", "v1" },
-                                              { "resources",
-                                                QJsonArray { nsEntry, resourceEntry(pods, false),
-                                                             resourceEntry(pods, true) } } }));
+                        compact(QJsonObject {
+                            { "kind", "APIResourceList" },
+                            { "apiVersion", "v1" },
+                            { "groupVersion", "v1" },
+                            { "resources",
+                              manifestEntries(QString(),
+                                              QJsonArray { nsEntry, resourceEntry(pods, false),
+                                                           resourceEntry(pods, true) }) } }));
     }
     if (path == QLatin1String("/apis/boilerhouse.dev/v1alpha1")) {
         return sendJson(responder, 200,
@@ -360,6 +419,145 @@ void KubeApi::handleResource(http::Responder *responder, Resource resource, cons
         if (collection || status)
             return sendStatus(responder, KubeStatus::methodNotAllowed());
         return answer(m_store->remove(resource, ns, name), 200);
+    default:
+        return sendStatus(responder, KubeStatus::methodNotAllowed());
+    }
+}
+
+bool KubeApi::handleManifestPath(http::Responder *responder, const QStringList &seg)
+{
+    // /api/v1/[namespaces/{ns}/]{plural}[/{name}] and /apis/{group}/v1/[namespaces/{ns}/]...
+    QString group;
+    qsizetype base = -1;
+    if (seg.size() >= 3 && seg[0] == QLatin1String("api") && seg[1] == QLatin1String("v1")) {
+        base = 2;
+    } else if (seg.size() >= 4 && seg[0] == QLatin1String("apis")) {
+        group = seg[1];
+        if (group == ResourceType::of(Resource::Claims).group)
+            return false;
+        base = 3;
+    } else {
+        return false;
+    }
+    const QString version = seg[base - 1];
+    QString ns;
+    qsizetype r = base;
+    if (seg[base] == QLatin1String("namespaces") && seg.size() > base + 2) {
+        ns = seg[base + 1];
+        r = base + 2;
+    }
+    const ManifestKind *kind = ManifestKind::find(group, version, seg[r]);
+    if (!kind)
+        return false;
+    const qsizetype rest = seg.size() - r - 1;
+    if (rest > 1 || (ns.isEmpty() && rest > 0)) {
+        sendStatus(responder, KubeStatus::notFoundPath(seg.join(QLatin1Char('/'))));
+        return true;
+    }
+    handleManifest(responder, *kind, ns, rest == 1 ? seg[r + 1] : QString());
+    return true;
+}
+
+void KubeApi::handleManifest(http::Responder *responder, const ManifestKind &kind,
+                             const QString &ns, const QString &name)
+{
+    const http::Request &req = responder->request();
+    const bool collection = name.isEmpty();
+    const QUrlQuery query = req.query();
+    const bool dryRun = query.queryItemValue(QStringLiteral("dryRun")) == QLatin1String("All");
+    if (!ns.isEmpty() && !m_namespaces.contains(ns))
+        return sendStatus(responder, KubeStatus::namespaceNotFound(ns));
+
+    auto parseBody = [&](QJsonObject *out) -> bool {
+        QJsonParseError pe;
+        const QJsonDocument doc = QJsonDocument::fromJson(req.body(), &pe);
+        if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+            sendStatus(responder,
+                       KubeStatus::badRequest(
+                           QStringLiteral("couldn't get version/kind; json parse error: %1")
+                               .arg(pe.error != QJsonParseError::NoError
+                                        ? pe.errorString()
+                                        : QStringLiteral("expected a JSON object"))));
+            return false;
+        }
+        *out = doc.object();
+        return true;
+    };
+    auto answer = [&](const ManifestStore::Result &r, int okStatus) {
+        if (!r.ok())
+            return sendStatus(responder, *r.error);
+        sendJson(responder, okStatus, r.object->encoded());
+    };
+
+    switch (req.method()) {
+    case http::Request::Method::Get:
+    case http::Request::Method::Head: {
+        if (!collection) {
+            const ObjectPtr o = m_manifests->get(kind, ns, name);
+            if (!o)
+                return sendStatus(responder, kind.notFound(name));
+            return sendJson(responder, 200, o->encoded());
+        }
+        if (query.queryItemValue(QStringLiteral("watch")) == QLatin1String("true")
+            || query.queryItemValue(QStringLiteral("watch")) == QLatin1String("1"))
+            return sendStatus(responder, KubeStatus::methodNotAllowed());
+        std::optional<LabelSelector> selector = LabelSelector();
+        QString selectorError;
+        const QString selectorText =
+            query.queryItemValue(QStringLiteral("labelSelector"), QUrl::FullyDecoded);
+        if (!selectorText.isEmpty())
+            selector = LabelSelector::parse(selectorText, &selectorError);
+        if (!selector)
+            return sendStatus(responder, KubeStatus::badRequest(selectorError));
+        QByteArray items;
+        for (const ObjectPtr &o : m_manifests->list(kind, ns)) {
+            if (!selector->matches(o->labels()))
+                continue;
+            if (!items.isEmpty())
+                items.append(',');
+            items.append(o->encodedItem(true));
+        }
+        const QByteArray body = "{\"kind\":\"" + kind.listKind.toUtf8() + "\",\"apiVersion\":\""
+            + kind.apiVersion().toUtf8() + "\",\"metadata\":{\"resourceVersion\":\""
+            + QByteArray::number(m_manifests->resourceVersion()) + "\"},\"items\":[" + items + "]}";
+        return sendJson(responder, 200, body);
+    }
+    case http::Request::Method::Post: {
+        if (!collection || ns.isEmpty())
+            return sendStatus(responder, KubeStatus::methodNotAllowed());
+        QJsonObject body;
+        if (!parseBody(&body))
+            return;
+        return answer(m_manifests->create(kind, ns, body, dryRun), 201);
+    }
+    case http::Request::Method::Put: {
+        if (collection)
+            return sendStatus(responder, KubeStatus::methodNotAllowed());
+        QJsonObject body;
+        if (!parseBody(&body))
+            return;
+        return answer(m_manifests->replace(kind, ns, name, body, dryRun), 200);
+    }
+    case http::Request::Method::Patch: {
+        if (collection)
+            return sendStatus(responder, KubeStatus::methodNotAllowed());
+        const QByteArray ct = req.header("content-type").split(';').first().trimmed().toLower();
+        ManifestStore::PatchType type;
+        if (ct == "application/merge-patch+json")
+            type = ManifestStore::PatchType::Merge;
+        else if (ct == "application/strategic-merge-patch+json")
+            type = ManifestStore::PatchType::StrategicMerge;
+        else
+            return sendStatus(responder, KubeStatus::unsupportedMediaType(QString::fromLatin1(ct)));
+        QJsonObject body;
+        if (!parseBody(&body))
+            return;
+        return answer(m_manifests->patch(kind, ns, name, body, type, dryRun), 200);
+    }
+    case http::Request::Method::Delete:
+        if (collection)
+            return sendStatus(responder, KubeStatus::methodNotAllowed());
+        return answer(m_manifests->remove(kind, ns, name, dryRun), 200);
     default:
         return sendStatus(responder, KubeStatus::methodNotAllowed());
     }

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "kubestatus.h"
+#include "manifestkind.h"
+#include "manifeststore.h"
 #include "objectstore.h"
 
 #include <QObject>
@@ -17,7 +19,9 @@ class WatchRegistry;
 
 // The Kubernetes API surface of the simulator (KUBE-API.md): discovery documents, the
 // namespace object, and get/list/watch/create/update/patch/delete for pods and
-// boilerhouseclaims (including the /status subresource). Every error is a Status.
+// boilerhouseclaims (including the /status subresource), get/list/create/update/patch/delete
+// (no watch) for the kinds deploy/ applies (ManifestKind), and a minimal /openapi/v3 that
+// declares no schema. Every error is a Status.
 class KubeApi : public QObject
 {
     Q_OBJECT
@@ -30,15 +34,23 @@ public:
 
     static void sendStatus(http::Responder *responder, const KubeStatus &status);
 
+    // The store of the deploy/ kinds (owned by this object).
+    ManifestStore *manifests() { return m_manifests; }
+
 private:
     void handleResource(http::Responder *responder, Resource resource, const QString &ns,
                         const QString &name, bool status);
+    // True when `seg` addresses a ManifestKind (then it has been answered).
+    bool handleManifestPath(http::Responder *responder, const QStringList &seg);
+    void handleManifest(http::Responder *responder, const ManifestKind &kind, const QString &ns,
+                        const QString &name);
     void sendDiscovery(http::Responder *responder, const QString &path);
     void sendNamespace(http::Responder *responder, const QString &ns);
     void sendNamespaceList(http::Responder *responder);
     QJsonObject namespaceObject(const QString &ns) const;
 
     ObjectStore *m_store;
+    ManifestStore *m_manifests;
     WatchRegistry *m_watches;
     QStringList m_namespaces;
     QString m_namespaceCreated;

@@ -67,6 +67,10 @@ public:
     std::optional<Snapshot> snapshotAt(Resource resource, quint64 rv, KubeStatus *error) const;
 
     quint64 resourceVersion() const { return m_resourceVersion; }
+    // Takes the next resourceVersion of the one global counter for an object kept outside
+    // this store (ManifestStore: the deployment kinds). No history event, no signal: those
+    // kinds are not watchable, and a gap in the pods/claims sequence is legal (KUBE-API.md).
+    quint64 allocateResourceVersion() { return ++m_resourceVersion; }
     int count(Resource resource) const { return int(current(resource).size()); }
 
     EventHistory &history() { return m_history; }

@@ -170,6 +170,11 @@ QStringList Simulator::openWatchQueries(const QString &resource) const
     return r ? m_watches->queries(*r) : QStringList();
 }
 
+ManifestStore *Simulator::manifests()
+{
+    return m_api->manifests();
+}
+
 quint64 Simulator::requestsServed() const
 {
     return d->requests;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "manifeststore.h"
 #include "objectstore.h"
 #include "simulatorconfig.h"
 
@@ -43,6 +44,8 @@ public:
 
     // Programmatic create/update/patch/delete of pods and claims (same semantics as HTTP).
     ObjectStore *store() { return m_store; }
+    // The deploy/ kinds (ServiceAccount, Service, Deployment, Role, RoleBinding).
+    ManifestStore *manifests();
 
     // Fault injection.
     void compactHistory(); // every resourceVersion older than the current one gets 410
