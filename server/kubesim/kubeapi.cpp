@@ -278,11 +278,44 @@ void KubeApi::sendDiscovery(http::Responder *responder, const QString &path)
                                                 QJsonArray { resourceEntry(claims, false),
                                                              resourceEntry(claims, true) } } }));
     }
+    if (path == QLatin1String("/openapi/v2"))
+        return sendOpenApiV2(responder);
     if (path == QLatin1String("/healthz") || path == QLatin1String("/readyz")
         || path == QLatin1String("/livez")) {
         return responder->send(http::Response(200, "ok", "text/plain; charset=utf-8"));
     }
     sendStatus(responder, KubeStatus::notFoundPath(path));
+}
+
+void KubeApi::sendOpenApiV2(http::Responder *responder)
+{
+    // An OpenAPI v2 document without paths or definitions: the simulator publishes no schema,
+    // so kubectl's client-side --validate=strict finds none to check an object against (it
+    // skips kinds the schema does not describe), and kubectl apply computes its strategic
+    // merge patches from the API types compiled into it. The objects themselves are validated
+    // by the simulator (422 Invalid). kubectl asks for the gnostic protobuf encoding.
+    static const QByteArray title = QByteArrayLiteral("boilerhouse-kubesim");
+    static const QByteArray version = QByteArray(ReportedGitVersion);
+    const QByteArray accept = responder->request().header("accept");
+    if (accept.contains("protobuf")) {
+        auto field = [](int number, const QByteArray &bytes) {
+            // Length-delimited field; every length here is < 128 (one varint byte).
+            return QByteArray(1, char((number << 3) | 2)) + QByteArray(1, char(bytes.size()))
+                + bytes;
+        };
+        // openapi_v2.Document { swagger = 1; info = 2 { title = 1; version = 2 } }
+        const QByteArray doc =
+            field(1, QByteArrayLiteral("2.0")) + field(2, field(1, title) + field(2, version));
+        return responder->send(
+            http::Response(200, doc, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"));
+    }
+    sendJson(responder, 200,
+             compact(QJsonObject { { "swagger", "2.0" },
+                                   { "info",
+                                     QJsonObject { { "title", QString::fromLatin1(title) },
+                                                   { "version", QString::fromLatin1(version) } } },
+                                   { "paths", QJsonObject() },
+                                   { "definitions", QJsonObject() } }));
 }
 
 QJsonObject KubeApi::namespaceObject(const QString &ns) const

@@ -20,8 +20,9 @@ class WatchRegistry;
 // The Kubernetes API surface of the simulator (KUBE-API.md): discovery documents, the
 // namespace object, and get/list/watch/create/update/patch/delete for pods and
 // boilerhouseclaims (including the /status subresource), get/list/create/update/patch/delete
-// (no watch) for the kinds deploy/ applies (ManifestKind), and a minimal /openapi/v3 that
-// declares no schema. Every error is a Status.
+// (no watch) for the kinds deploy/ applies (ManifestKind), and an /openapi/v2 document that
+// declares no schema (kubectl --validate=strict then has nothing to check client-side). Every error
+// is a Status.
 class KubeApi : public QObject
 {
     Q_OBJECT
@@ -45,6 +46,7 @@ private:
     void handleManifest(http::Responder *responder, const ManifestKind &kind, const QString &ns,
                         const QString &name);
     void sendDiscovery(http::Responder *responder, const QString &path);
+    void sendOpenApiV2(http::Responder *responder);
     void sendNamespace(http::Responder *responder, const QString &ns);
     void sendNamespaceList(http::Responder *responder);
     QJsonObject namespaceObject(const QString &ns) const;
