@@ -40,6 +40,16 @@ Response RestApi::respond(const Request &request) const
     ++m_requests;
     Response response = route(request);
     addCommonHeaders(request, response);
+    // The cursor is taken in the same event-loop turn as the snapshot: both reflect the same
+    // cache state.
+    const QString path = request.path();
+    if (m_cursor && response.status() == 200
+        && (path.startsWith(QLatin1String("/api/v1/instances"))
+            || path.startsWith(QLatin1String("/api/v1/tenants")))) {
+        const QString cursor = m_cursor();
+        if (!cursor.isEmpty())
+            response.setHeader(protocol::kCursorHeader, cursor.toUtf8());
+    }
     qCDebug(lcApi).noquote() << request.methodName() << request.target() << "->"
                              << response.status();
     return response;

@@ -29,19 +29,24 @@ namespace bh::api {
 //   GET /livez, /readyz                          (open; readyz 503 with the reason)
 // Every response: JSON, X-Content-Type-Options: nosniff, X-Frame-Options: DENY, CORS
 // headers for allowed origins; HEAD answers like GET; unknown route 404 and wrong method
-// 405 (with Allow) as JSON errors; OPTIONS 204 when CORS is configured.
+// 405 (with Allow) as JSON errors; OPTIONS 204 when CORS is configured. Snapshot responses
+// (instances, tenants; 200) carry X-Boilerhouse-Cursor when a cursor provider is set (B.1).
 class RestApi : public QObject
 {
     Q_OBJECT
 public:
     // Empty string = ready; otherwise why not (shown by /readyz).
     using ReadinessProvider = std::function<QString()>;
+    // The event-sequence position the caches reflect right now (PROTOCOL B.1), sent as
+    // X-Boilerhouse-Cursor with every snapshot response; empty = no header.
+    using CursorProvider = std::function<QString()>;
 
     RestApi(ApiConfig config, const cache::ObjectStore *pods, const cache::ObjectStore *claims,
             QObject *parent = nullptr);
     ~RestApi() override;
 
     void setReadinessProvider(ReadinessProvider provider) { m_readiness = std::move(provider); }
+    void setCursorProvider(CursorProvider provider) { m_cursor = std::move(provider); }
 
     // Answers one request completely (routing, auth, headers).
     http::Response respond(const http::Request &request) const;
@@ -65,6 +70,7 @@ private:
     BearerAuth m_auth;
     SnapshotBuilder m_snapshot;
     ReadinessProvider m_readiness;
+    CursorProvider m_cursor;
     mutable quint64 m_requests = 0;
 };
 

@@ -5,6 +5,7 @@
 #include "events/deriver.h"
 #include "http/httpresponder.h"
 #include "http/httpserver.h"
+#include "hub/clientoptions.h"
 #include "hub/filter.h"
 #include "hub/wshub.h"
 #include "kube/kubeclient.h"
@@ -32,6 +33,7 @@ EventServer::EventServer(Config config, QObject *parent)
     , m_kube(new kube::KubeClient(m_config.cluster, this))
     , m_pods(new cache::ObjectStore(QStringLiteral("pods"), this))
     , m_claims(new cache::ObjectStore(QStringLiteral("boilerhouseclaims"), this))
+    , m_journal(events::Journal::randomEpoch(), m_config.historyCapacity)
 {
     m_pods->setProjection(&Projections::pod);
     m_claims->setProjection(&Projections::claim);
@@ -55,10 +57,14 @@ EventServer::EventServer(Config config, QObject *parent)
     m_deriver = new events::Deriver(m_pods, m_claims, this);
     m_hub = new hub::WsHub(m_config.hub, this);
     m_hub->setReplayProvider([this] { return m_deriver->replay(); });
-    connect(m_deriver, &events::Deriver::derived, m_hub, &hub::WsHub::broadcast);
+    connect(m_deriver, &events::Deriver::derived, this, [this](const events::EncodedEvent &event) {
+        m_journal.record(event);
+        m_hub->broadcast(event);
+    });
 
     m_api = new api::RestApi(m_config.api, m_pods, m_claims, this);
     m_api->setReadinessProvider([this] { return readiness(); });
+    m_api->setCursorProvider([this] { return m_journal.cursor().toString(); });
 
     if (!m_config.tls.isNull())
         m_http->setTlsConfiguration(m_config.tls);
@@ -150,8 +156,10 @@ void EventServer::route(http::Responder *responder)
             m_api->errorResponse(request, 503, QStringLiteral("too many WebSocket clients")));
         return;
     }
+    const QUrlQuery query = request.query();
     QString filterError;
-    if (!hub::Filter::fromQuery(request.query(), &filterError)) {
+    const std::optional<hub::Filter> filter = hub::Filter::fromQuery(query, &filterError);
+    if (!filter) {
         responder->send(m_api->errorResponse(request, 400, filterError));
         return;
     }
@@ -161,7 +169,18 @@ void EventServer::route(http::Responder *responder)
             m_api->errorResponse(request, 400, QStringLiteral("bad WebSocket upgrade")));
         return;
     }
-    m_hub->accept(socket, request);
+    hub::ClientOptions options;
+    options.filter = *filter;
+    if (query.hasQueryItem(QStringLiteral("since"))) {
+        // PROTOCOL B.1: no initial replay; the events after the cursor (each with "seq"), or
+        // stream.resync. Evaluated at handshake completion, in the turn the client goes live.
+        const QString since = query.queryItemValue(QStringLiteral("since"), QUrl::FullyDecoded);
+        options.includeSeq = true;
+        options.replay = [this, since] {
+            return m_journal.resume(since);
+        };
+    }
+    m_hub->accept(socket, options);
 }
 
 void EventServer::shutdown()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/apiconfig.h"
+#include "events/journal.h"
 #include "hub/hubconfig.h"
 #include "kube/clusterconfig.h"
 #include "kube/reflectorconfig.h"
@@ -59,6 +60,8 @@ public:
         kube::ReflectorConfig reflector;
         QSslConfiguration tls; // null = plain HTTP
         std::chrono::milliseconds shutdownGrace = DefaultShutdownGrace;
+        // Live events kept for /ws?since= resume (PROTOCOL B.1).
+        int historyCapacity = events::EventHistory::DefaultCapacity;
     };
 
     explicit EventServer(Config config, QObject *parent = nullptr);
@@ -83,6 +86,7 @@ public:
     events::Deriver *deriver() const { return m_deriver; }
     kube::Reflector *podReflector() const { return m_podReflector; }
     kube::Reflector *claimReflector() const { return m_claimReflector; }
+    const events::Journal &journal() const { return m_journal; }
 
 Q_SIGNALS:
     void stopped();
@@ -102,6 +106,7 @@ private:
     events::Deriver *m_deriver;
     hub::WsHub *m_hub;
     api::RestApi *m_api;
+    events::Journal m_journal;
     bool m_stopping = false;
 };
 

@@ -82,6 +82,8 @@ private Q_SLOTS:
     void corsEchoesAllowedOrigins();
     void statsZeroOnEmptyCluster();
     void readyzReportsReason();
+    void snapshotsCarryCursor_data();
+    void snapshotsCarryCursor();
 };
 
 void tst_restapi::routesAnswerExactJson_data()
@@ -278,6 +280,31 @@ void tst_restapi::readyzReportsReason()
     reason.clear();
     r = api.respond(request("GET", "/readyz"));
     QCOMPARE(r.status(), 200);
+}
+
+void tst_restapi::snapshotsCarryCursor_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<bool>("cursor");
+    QTest::newRow("instances") << QByteArray("/api/v1/instances") << true;
+    QTest::newRow("instance") << QByteArray("/api/v1/instances/my-agent-alice-1a2b3c4d") << true;
+    QTest::newRow("tenants") << QByteArray("/api/v1/tenants") << true;
+    QTest::newRow("tenant") << QByteArray("/api/v1/tenants/bob") << true;
+    QTest::newRow("not on errors") << QByteArray("/api/v1/tenants/nobody") << false;
+    QTest::newRow("not on health") << QByteArray("/api/v1/health") << false;
+}
+
+void tst_restapi::snapshotsCarryCursor()
+{
+    QFETCH(QByteArray, target);
+    QFETCH(bool, cursor);
+    ObjectStore pods("pods"), claims("boilerhouseclaims");
+    populate(pods, claims);
+    RestApi api(ApiConfig {}, &pods, &claims);
+    QCOMPARE(api.respond(request("GET", target)).header("X-Boilerhouse-Cursor"), QByteArray());
+    api.setCursorProvider([] { return QStringLiteral("ep0ch:42"); });
+    QCOMPARE(api.respond(request("GET", target)).header("X-Boilerhouse-Cursor"),
+             cursor ? QByteArray("ep0ch:42") : QByteArray());
 }
 
 QTEST_GUILESS_MAIN(tst_restapi)

@@ -41,9 +41,9 @@ QByteArrayList EventClient::framesOfType(const QByteArray &type) const
     return out;
 }
 
-ClusterView EventClient::fold() const
+ClusterView EventClient::foldOnto(ClusterView base) const
 {
-    ClusterView view;
+    ClusterView view = std::move(base);
     for (const QByteArray &frame : m_frames) {
         const auto event = bh::protocol::decodeEvent(frame);
         if (!event)

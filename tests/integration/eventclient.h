@@ -29,7 +29,9 @@ public:
     // Frames whose type is `type`.
     QByteArrayList framesOfType(const QByteArray &type) const;
     bool hasFrame(const QByteArray &frame) const { return m_frames.contains(frame); }
-    ClusterView fold() const;
+    ClusterView fold() const { return foldOnto(ClusterView()); }
+    // The state `base` (e.g. a REST snapshot) with this client's events applied.
+    ClusterView foldOnto(ClusterView base) const;
     // Frames that were not valid events (must stay empty).
     int invalidFrames() const { return m_invalid; }
 
