@@ -1,9 +1,7 @@
 #include "simulation.h"
 
-#include "kubesim/simulator.h"
-#ifdef BH_HAVE_SCENARIO
 #include "kubesim/scenario.h"
-#endif
+#include "kubesim/simulator.h"
 
 namespace bh::app {
 
@@ -17,7 +15,6 @@ sim::SimulatorConfig simulatorConfig(const QString &ns)
     return config;
 }
 
-#ifdef BH_HAVE_SCENARIO
 sim::ScenarioConfig scenarioConfig(const QString &ns, double eventsPerSecond)
 {
     sim::ScenarioConfig config;
@@ -25,19 +22,13 @@ sim::ScenarioConfig scenarioConfig(const QString &ns, double eventsPerSecond)
     config.eventsPerSecond = eventsPerSecond;
     return config;
 }
-#endif
 } // namespace
 
 Simulation::Simulation(const QString &ns, double eventsPerSecond, QObject *parent)
     : QObject(parent)
     , m_simulator(new sim::Simulator(simulatorConfig(ns), this))
-{
-#ifdef BH_HAVE_SCENARIO
-    m_scenario = new sim::Scenario(m_simulator, scenarioConfig(ns, eventsPerSecond), this);
-#else
-    Q_UNUSED(eventsPerSecond);
-#endif
-}
+    , m_scenario(new sim::Scenario(m_simulator, scenarioConfig(ns, eventsPerSecond), this))
+{ }
 
 Simulation::~Simulation() = default;
 
@@ -48,9 +39,7 @@ bool Simulation::start()
                       .arg(m_simulator->errorString());
         return false;
     }
-#ifdef BH_HAVE_SCENARIO
     m_scenario->start();
-#endif
     return true;
 }
 

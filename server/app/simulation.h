@@ -30,7 +30,7 @@ public:
 
 private:
     sim::Simulator *m_simulator;
-    sim::Scenario *m_scenario = nullptr;
+    sim::Scenario *m_scenario;
     QString m_error;
 };
 
