@@ -21,7 +21,7 @@ ctest --test-dir "$root/build" --output-on-failure -j"$jobs"
 if [[ "${BH_SKIP_SANITIZE:-0}" != 1 ]]; then
     echo "== build (ASan + UBSan)"
     BUILD_DIR="$root/build-asan" bash scripts/build.sh -DBH_WERROR=ON -DBH_SANITIZE=ON \
-        -DCMAKE_BUILD_TYPE=Debug -DBH_BUILD_GUI=ON
+        -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-g -O1"
     echo "== test (ASan + UBSan)"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir "$root/build-asan" --output-on-failure -j"$jobs" -LE conformance
