@@ -393,7 +393,8 @@ void tst_inspectorwindow::absorbsBurstWithoutStalling()
     probe.stop();
     qInfo("burst: %d events at %d/s, max stall %.1f ms wall, %.1f ms busy, %llu probe ticks",
           kBurstEvents, kBurstRate, probe.maxStallMs(), probe.maxBusyMs(), probe.ticks());
-    QVERIFY(probe.ticks() > 50); // the probe ran (nominally 600 ticks in 3 s)
+    // The probe ran (nominally 600 ticks in 3 s; far fewer on a loaded machine or under ASan).
+    QVERIFY(probe.ticks() >= 10);
     QVERIFY2(probe.maxBusyMs() < kMaxBusyStallMs,
              qPrintable(QStringLiteral("max busy stall %1 ms").arg(probe.maxBusyMs())));
     QVERIFY2(probe.maxStallMs() < kMaxWallStallMs,
