@@ -141,7 +141,7 @@ void KubeApi::handle(http::Responder *responder)
     const QStringList seg = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
     const bool isGet =
         req.method() == http::Request::Method::Get || req.method() == http::Request::Method::Head;
-    if (handleManifestPath(responder, seg))
+    if (m_serveManifests && handleManifestPath(responder, seg))
         return;
 
     // Namespaced resources:
@@ -224,9 +224,11 @@ void KubeApi::sendDiscovery(http::Responder *responder, const QString &path)
             responder, 200,
             compact(QJsonObject { { "kind", "APIGroupList" },
                                   { "apiVersion", "v1" },
-                                  { "groups", manifestGroups(QJsonArray { group }) } }));
+                                  { "groups",
+                                    m_serveManifests ? manifestGroups(QJsonArray { group })
+                                                     : QJsonArray { group } } }));
     }
-    for (const QString &g : ManifestKind::groups()) {
+    for (const QString &g : m_serveManifests ? ManifestKind::groups() : QStringList()) {
         if (g.isEmpty())
             continue;
         const QJsonObject gv { { "groupVersion", g + QStringLiteral("/v1") }, { "version", "v1" } };
@@ -259,15 +261,14 @@ void KubeApi::sendDiscovery(http::Responder *responder, const QString &path)
                                     { "kind", "Namespace" },
                                     { "verbs", QJsonArray { "get", "list" } },
                                     { "shortNames", QJsonArray { "ns" } } };
-        return sendJson(responder, 200,
-                        compact(QJsonObject {
-                            { "kind", "APIResourceList" },
-                            { "apiVersion", "v1" },
-                            { "groupVersion", "v1" },
-                            { "resources",
-                              manifestEntries(QString(),
-                                              QJsonArray { nsEntry, resourceEntry(pods, false),
-                                                           resourceEntry(pods, true) }) } }));
+        const QJsonArray core { nsEntry, resourceEntry(pods, false), resourceEntry(pods, true) };
+        return sendJson(
+            responder, 200,
+            compact(QJsonObject {
+                { "kind", "APIResourceList" },
+                { "apiVersion", "v1" },
+                { "groupVersion", "v1" },
+                { "resources", m_serveManifests ? manifestEntries(QString(), core) : core } }));
     }
     if (path == QLatin1String("/apis/boilerhouse.dev/v1alpha1")) {
         return sendJson(responder, 200,
@@ -278,7 +279,7 @@ void KubeApi::sendDiscovery(http::Responder *responder, const QString &path)
                                                 QJsonArray { resourceEntry(claims, false),
                                                              resourceEntry(claims, true) } } }));
     }
-    if (path == QLatin1String("/openapi/v2"))
+    if (m_serveManifests && path == QLatin1String("/openapi/v2"))
         return sendOpenApiV2(responder);
     if (path == QLatin1String("/healthz") || path == QLatin1String("/readyz")
         || path == QLatin1String("/livez")) {

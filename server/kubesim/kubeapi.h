@@ -35,6 +35,8 @@ public:
 
     static void sendStatus(http::Responder *responder, const KubeStatus &status);
 
+    // Whether the deploy/ kinds (and /openapi/v2) are served; default false.
+    void setServeManifestKinds(bool serve) { m_serveManifests = serve; }
     // The store of the deploy/ kinds (owned by this object).
     ManifestStore *manifests() { return m_manifests; }
 
@@ -53,6 +55,7 @@ private:
 
     ObjectStore *m_store;
     ManifestStore *m_manifests;
+    bool m_serveManifests = false;
     WatchRegistry *m_watches;
     QStringList m_namespaces;
     QString m_namespaceCreated;

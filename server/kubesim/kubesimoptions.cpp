@@ -24,6 +24,8 @@ QString KubesimOptions::usage()
         "  --log FILE               append every request line to FILE\n"
         "  --gone-as-http           answer expired watches with HTTP 410 instead of an ERROR "
         "event\n"
+        "  --deploy-kinds           also serve ServiceAccount/Service/Deployment/Role/RoleBinding "
+        "(kubectl apply of deploy/)\n"
         "  --history-limit N        events kept for watch resumption (default 10000)\n"
         "  --history-max-age S      seconds events are kept (default 300)\n"
         "  --bookmark-interval MS   BOOKMARK period for watches that allow them (default 30000)\n"
@@ -48,7 +50,7 @@ std::optional<KubesimOptions> KubesimOptions::parse(const QStringList &args, QSt
             arg = arg.left(arg.indexOf(QLatin1Char('=')));
             hasInline = true;
         }
-        static const QStringList flags { "--help", "-h", "--gone-as-http" };
+        static const QStringList flags { "--help", "-h", "--gone-as-http", "--deploy-kinds" };
         static const QStringList valued { "--host",
                                           "--port",
                                           "--namespace",
@@ -68,6 +70,8 @@ std::optional<KubesimOptions> KubesimOptions::parse(const QStringList &args, QSt
                 return fail(QStringLiteral("option %1 takes no value").arg(arg));
             if (arg == QLatin1String("--gone-as-http"))
                 o.simulator.gone410AsHttpStatus = true;
+            else if (arg == QLatin1String("--deploy-kinds"))
+                o.simulator.serveDeployKinds = true;
             else
                 o.help = true;
             continue;

@@ -49,6 +49,7 @@ Simulator::Simulator(SimulatorConfig config, QObject *parent)
                                                   m_config.gone410AsHttpStatus },
                           this);
     m_api = new KubeApi(m_store, m_watches, m_config.namespaces, this);
+    m_api->setServeManifestKinds(m_config.serveDeployKinds);
     m_server->setHandler([this](http::Responder *r) { handle(r); });
     if (!m_config.tls.isNull())
         m_server->setTlsConfiguration(m_config.tls);

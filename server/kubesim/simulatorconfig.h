@@ -35,6 +35,10 @@ struct SimulatorConfig
     // false: a watch from an expired resourceVersion gets HTTP 200 + one ERROR event (the
     // cacher's answer); true: HTTP 410 with the Status body.
     bool gone410AsHttpStatus = false;
+    // true: also serve ServiceAccount, Service, Deployment, Role, RoleBinding (discovery,
+    // get/list/create/update/patch/delete, an /openapi/v2 without schemas) so that
+    // `kubectl apply -k deploy/` works. Off by default: the API surface stays pods + claims.
+    bool serveDeployKinds = false;
 };
 
 } // namespace bh::sim

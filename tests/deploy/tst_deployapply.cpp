@@ -80,7 +80,7 @@ void tst_deployapply::initTestCase()
 
 void tst_deployapply::init()
 {
-    const QString error = f.startSimulator();
+    const QString error = f.startSimulator({ QStringLiteral("--deploy-kinds") });
     QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
