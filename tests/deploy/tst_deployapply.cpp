@@ -66,7 +66,7 @@ private slots:
 
 private:
     // Runs kubectl 1.33 `apply <args> -n demo`; its stdout, or a test failure.
-    QByteArray apply(const QStringList &args);
+    QByteArray apply(const QStringList &args, const QString &version = QStringLiteral("1.33"));
     QJsonObject getObject(const Kind &kind);
     ConformanceFixture f;
 };
@@ -89,9 +89,9 @@ void tst_deployapply::cleanup()
     f.stopSimulator();
 }
 
-QByteArray tst_deployapply::apply(const QStringList &args)
+QByteArray tst_deployapply::apply(const QStringList &args, const QString &version)
 {
-    auto kubectl = f.kubectl(QStringLiteral("1.33"),
+    auto kubectl = f.kubectl(version,
                              QStringList { QStringLiteral("apply") } + args
                                  + QStringList { QStringLiteral("-n"), f.ns() });
     if (!kubectl->start()) {
@@ -117,15 +117,21 @@ QJsonObject tst_deployapply::getObject(const Kind &kind)
 
 void tst_deployapply::applyCreatesExactlyTheFiveObjects_data()
 {
+    QTest::addColumn<QString>("version");
     QTest::addColumn<QStringList>("args");
-    QTest::newRow("apply -k deploy/") << QStringList { QStringLiteral("-k"), DeployDir };
-    QTest::newRow("apply -f each file") << fileArgs();
+    for (const QString &version : { QStringLiteral("1.33"), QStringLiteral("1.20") }) {
+        QTest::addRow("kubectl-%s apply -k deploy/", qPrintable(version))
+            << version << QStringList { QStringLiteral("-k"), DeployDir };
+        QTest::addRow("kubectl-%s apply -f each file", qPrintable(version))
+            << version << fileArgs();
+    }
 }
 
 void tst_deployapply::applyCreatesExactlyTheFiveObjects()
 {
+    QFETCH(QString, version);
     QFETCH(QStringList, args);
-    const QByteArray out = apply(args);
+    const QByteArray out = apply(args, version);
     if (QTest::currentTestFailed())
         return;
     for (const Kind &kind : kinds()) {
@@ -163,8 +169,9 @@ void tst_deployapply::secondApplyIsUnchanged_data()
 
 void tst_deployapply::secondApplyIsUnchanged()
 {
+    QFETCH(QString, version);
     QFETCH(QStringList, args);
-    apply(args);
+    apply(args, version);
     if (QTest::currentTestFailed())
         return;
     const quint64 before = f.api()
