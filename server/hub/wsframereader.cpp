@@ -26,6 +26,40 @@ WsFrameReader::WsFrameReader(qint64 maxMessageBytes)
     : m_maxMessageBytes(maxMessageBytes)
 { }
 
+bool WsFrameReader::feedUtf8(quint8 b)
+{
+    if (m_utf8Need == 0) {
+        if (b <= 0x7F)
+            return true;
+        m_utf8Low = 0x80;
+        m_utf8High = 0xBF;
+        if (b >= 0xC2 && b <= 0xDF) {
+            m_utf8Need = 1;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            m_utf8Need = 2;
+            if (b == 0xE0)
+                m_utf8Low = 0xA0; // no overlong 3-byte forms
+            else if (b == 0xED)
+                m_utf8High = 0x9F; // no UTF-16 surrogates
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            m_utf8Need = 3;
+            if (b == 0xF0)
+                m_utf8Low = 0x90; // no overlong 4-byte forms
+            else if (b == 0xF4)
+                m_utf8High = 0x8F; // nothing above U+10FFFF
+        } else {
+            return false;
+        }
+        return true;
+    }
+    if (b < m_utf8Low || b > m_utf8High)
+        return false;
+    m_utf8Low = 0x80;
+    m_utf8High = 0xBF;
+    --m_utf8Need;
+    return true;
+}
+
 WsFrameReader::Result WsFrameReader::consume(QByteArrayView input, QList<ControlFrame> *controls)
 {
     QByteArray joined;
@@ -40,8 +74,19 @@ WsFrameReader::Result WsFrameReader::consume(QByteArrayView input, QList<Control
     while (pos < data.size()) {
         if (m_skip > 0) {
             const qint64 n = std::min<qint64>(m_skip, data.size() - pos);
+            if (m_textMessage) {
+                for (qint64 i = 0; i < n; ++i) {
+                    const auto byte = static_cast<quint8>(data[pos + i]
+                                                          ^ m_mask[(m_maskOffset + i) % MaskKeyBytes]);
+                    if (!feedUtf8(byte))
+                        return Result::InvalidUtf8;
+                }
+                m_maskOffset += n;
+            }
             m_skip -= n;
             pos += n;
+            if (m_skip == 0 && !m_inMessage && m_textMessage && m_utf8Need != 0)
+                return Result::InvalidUtf8; // the message ended inside a sequence
             continue;
         }
         const qsizetype avail = data.size() - pos;
@@ -99,6 +144,8 @@ WsFrameReader::Result WsFrameReader::consume(QByteArrayView input, QList<Control
                 return Result::ProtocolError;
             m_inMessage = true;
             m_messageBytes = 0;
+            m_textMessage = opcode == OpText;
+            m_utf8Need = 0;
         } else {
             return Result::ProtocolError;
         }
@@ -109,8 +156,12 @@ WsFrameReader::Result WsFrameReader::consume(QByteArrayView input, QList<Control
             m_inMessage = false;
             ++m_messages;
         }
+        std::copy_n(data.data() + pos + header - MaskKeyBytes, MaskKeyBytes, m_mask);
+        m_maskOffset = 0;
         pos += header;
         m_skip = length;
+        if (length == 0 && fin && m_textMessage && m_utf8Need != 0)
+            return Result::InvalidUtf8;
     }
     if (pos < data.size())
         m_partial = data.sliced(pos).toByteArray();

@@ -7,8 +7,9 @@
 namespace bh::hub {
 
 // Reads what a client sends (RFC 6455 §5): data frames are skipped without being buffered
-// or unmasked (PROTOCOL A.3: client frames are read and discarded), with the size of each
-// message (across its fragments) bounded; control frames (ping, pong, close; at most 125
+// (PROTOCOL A.3: client frames are read and discarded), with the size of each message
+// (across its fragments) bounded and text messages checked for valid UTF-8 on the fly
+// (unmasked byte by byte, never stored); control frames (ping, pong, close; at most 125
 // bytes) are returned unmasked. Keeps at most one partial header or control frame
 // (≤ 139 bytes) between calls.
 class WsFrameReader
@@ -18,6 +19,7 @@ public:
         Ok,
         ProtocolError, // unmasked frame, reserved bits/opcodes, bad fragmentation: close 1002
         MessageTooBig, // a message above the limit: close 1009
+        InvalidUtf8, // a text message that is not valid UTF-8 (RFC 6455 §8.1): close 1007
     };
     struct ControlFrame
     {
@@ -40,6 +42,15 @@ private:
     qint64 m_maxMessageBytes;
     QByteArray m_partial; // incomplete header or control frame
     qint64 m_skip = 0; // payload bytes of the current data frame still to skip
+    char m_mask[4] = {}; // masking key of the current data frame
+    qint64 m_maskOffset = 0; // payload bytes of the current data frame already read
+    bool m_textMessage = false; // the current message is text: validate UTF-8
+    // Incremental UTF-8 validator (Unicode Table 3-7): continuation bytes still expected
+    // and the allowed range of the next one (excludes overlongs and surrogates).
+    int m_utf8Need = 0;
+    quint8 m_utf8Low = 0x80;
+    quint8 m_utf8High = 0xBF;
+    bool feedUtf8(quint8 byte);
     qint64 m_messageBytes = 0;
     bool m_inMessage = false;
     quint64 m_messages = 0;

@@ -23,6 +23,7 @@ constexpr auto SlowConsumerReason = "slow consumer";
 constexpr auto PingTimeoutReason = "ping timeout";
 constexpr auto TooBigReason = "message too big";
 constexpr auto ProtocolErrorReason = "protocol error";
+constexpr auto InvalidUtf8Reason = "invalid UTF-8";
 constexpr quint16 CloseNoStatus = 1005; // RFC 6455 §7.4.1: received close without a code
 
 std::size_t typeIndex(protocol::EventType type)
@@ -261,6 +262,11 @@ void WsHub::Private::onClientReadyRead(Client *c)
         qCInfo(lcWs) << "closing client: incoming message over" << config.maxIncomingMessageBytes
                      << "bytes";
         closeClient(c, QWebSocketProtocol::CloseCodeTooMuchData, QString::fromLatin1(TooBigReason));
+        break;
+    case WsFrameReader::Result::InvalidUtf8:
+        qCInfo(lcWs) << "closing client: text message is not valid UTF-8";
+        closeClient(c, QWebSocketProtocol::CloseCodeWrongDatatype,
+                    QString::fromLatin1(InvalidUtf8Reason));
         break;
     case WsFrameReader::Result::ProtocolError:
         qCInfo(lcWs) << "closing client: protocol error";

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void classifiesStreams_data();
     void classifiesStreams();
     void returnsControlFramesAcrossAnySplit();
+    void validatesUtf8AcrossAnySplit();
 };
 
 void tst_WsFrameReader::classifiesStreams_data()
@@ -77,6 +78,22 @@ void tst_WsFrameReader::classifiesStreams_data()
     QTest::newRow("fragmented ping") << clientFrame(0x09, "p") << int(R::ProtocolError) << 0 << 0;
     QTest::newRow("control frame over 125 bytes")
         << clientFrame(0x89, QByteArray(126, 'p')) << int(R::ProtocolError) << 0 << 0;
+    QTest::newRow("valid multi-byte UTF-8 text")
+        << clientFrame(0x81, QString::fromUtf8("h\u00e9llo \u20ac \U0001D11E").toUtf8())
+        << int(R::Ok) << 0 << 1;
+    QTest::newRow("invalid UTF-8 byte")
+        << clientFrame(0x81, QByteArray("ok\xff", 3)) << int(R::InvalidUtf8) << 0 << 1;
+    QTest::newRow("overlong UTF-8 encoding")
+        << clientFrame(0x81, QByteArray("\xc0\xaf", 2)) << int(R::InvalidUtf8) << 0 << 1;
+    QTest::newRow("UTF-16 surrogate in UTF-8")
+        << clientFrame(0x81, QByteArray("\xed\xa0\x80", 3)) << int(R::InvalidUtf8) << 0 << 1;
+    QTest::newRow("text ends inside a UTF-8 sequence")
+        << clientFrame(0x81, QByteArray("a\xe2\x82", 3)) << int(R::InvalidUtf8) << 0 << 1;
+    QTest::newRow("UTF-8 sequence split across fragments")
+        << clientFrame(0x01, QByteArray("\xe2\x82", 2)) + clientFrame(0x80, QByteArray("\xac", 1))
+        << int(R::Ok) << 0 << 1;
+    QTest::newRow("binary is not UTF-8 checked")
+        << clientFrame(0x82, QByteArray("\xff\xfe", 2)) << int(R::Ok) << 0 << 1;
     QTest::newRow("ping, pong, close") << clientFrame(0x89, "1") + clientFrame(0x8A, "2")
             + clientFrame(0x88, QByteArray("\x03\xe8", 2))
                                        << int(R::Ok) << 3 << 0;
@@ -125,3 +142,24 @@ void tst_WsFrameReader::returnsControlFramesAcrossAnySplit()
 
 QTEST_GUILESS_MAIN(tst_WsFrameReader)
 #include "tst_wsframereader.moc"
+
+void tst_WsFrameReader::validatesUtf8AcrossAnySplit()
+{
+    using R = WsFrameReader::Result;
+    const QByteArray good = clientFrame(0x01, QString::fromUtf8("\u00e9\u20ac").toUtf8().left(3))
+        + clientFrame(0x80, QString::fromUtf8("\u00e9\u20ac").toUtf8().mid(3));
+    const QByteArray bad = clientFrame(0x81, QByteArray("abc\xe2\x28\xa1", 6));
+    for (qsizetype split = 1; split < good.size(); ++split) {
+        WsFrameReader reader(1024);
+        QList<WsFrameReader::ControlFrame> out;
+        QCOMPARE(int(reader.consume(QByteArrayView(good).first(split), &out)), int(R::Ok));
+        QCOMPARE(int(reader.consume(QByteArrayView(good).sliced(split), &out)), int(R::Ok));
+    }
+    for (qsizetype split = 1; split < bad.size(); ++split) {
+        WsFrameReader reader(1024);
+        QList<WsFrameReader::ControlFrame> out;
+        const R first = reader.consume(QByteArrayView(bad).first(split), &out);
+        const R result = first == R::Ok ? reader.consume(QByteArrayView(bad).sliced(split), &out) : first;
+        QCOMPARE(int(result), int(R::InvalidUtf8));
+    }
+}
