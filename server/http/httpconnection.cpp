@@ -357,6 +357,18 @@ bool Connection::stepHead(qint64 available)
     }
     m_requestStarted = true;
 
+    // A request line must start with a method token: reject anything else at once (a TLS
+    // ClientHello on the plain port, binary garbage) instead of waiting for the timeout.
+    for (qsizetype i = 0; i < n; ++i) {
+        const char c = buf[i];
+        if (c == ' ' && i > 0)
+            break;
+        if (i >= MaxMethodBytes || !((c >= 'A' && c <= 'Z') || c == '-' || c == '_')) {
+            respondError(400, QStringLiteral("malformed request: bad request method"));
+            return false;
+        }
+    }
+
     qsizetype headEnd = -1;
     for (qsizetype i = std::max<qsizetype>(m_scanFrom, 1); i < n; ++i) {
         const void *nl = std::memchr(buf + i, '\n', std::size_t(n - i));

@@ -42,6 +42,8 @@ public:
     // Extra bytes over Limits::maxUrlBytes allowed on an unfinished request line (method,
     // spaces, "HTTP/1.1") before it is answered 414 without waiting for the head. Default 32.
     static constexpr qsizetype RequestLineSlackBytes = 32;
+    // Longest request method accepted (http_parser knows none longer than 11 bytes).
+    static constexpr qsizetype MaxMethodBytes = 24;
 
     // How long a connection closed after an error keeps reading (and discarding) the peer's
     // input so that the error response is not destroyed by a TCP reset. Default 2 s.
