@@ -24,6 +24,10 @@ namespace {
     frame += static_cast<char>(0x81);
     frame += static_cast<char>(payload.size());
     frame += payload;
+    // Like the server, coalesce: one send() carries FramesPerWrite frames.
+    std::string batch;
+    for (int i = 0; i < RawBroadcaster::FramesPerWrite; ++i)
+        batch += frame;
     static const char reply[] = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                                 "Connection: Upgrade\r\n"
                                 "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
@@ -51,7 +55,7 @@ namespace {
     }
     for (;;) {
         for (const int fd : open)
-            send(fd, frame.data(), frame.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            send(fd, batch.data(), batch.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     }
 }
 } // namespace
