@@ -8,8 +8,15 @@ if(BH_SANITIZE)
 endif()
 
 function(bh_target_defaults target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic
     -Wnon-virtual-dtor -Woverloaded-virtual -Wcast-qual -Wformat=2)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(${target} PRIVATE -Wshadow=local)
+  elseif(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    # qCDebug(category) << ... expands to a variadic macro with no variadic argument.
+    target_compile_options(${target} PRIVATE -Wshadow-uncaptured-local
+      -Wno-gnu-zero-variadic-macro-arguments)
+  endif()
   if(BH_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
