@@ -250,11 +250,26 @@ bool parseKey(const QByteArray &pem, QSslKey *key)
     return false;
 }
 
+// The error is promised as one readable line, but parts of it come from the file (field
+// values, yaml-cpp messages quoting raw bytes): escape control characters.
+QString oneLine(const QString &message)
+{
+    QString out;
+    out.reserve(message.size());
+    for (const QChar c : message) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+        else
+            out += c;
+    }
+    return out;
+}
+
 ConfigLoader::Result failed(const Failure &f)
 {
     ConfigLoader::Result r;
     r.error = f.error;
-    r.message = f.message;
+    r.message = oneLine(f.message);
     return r;
 }
 

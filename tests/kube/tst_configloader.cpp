@@ -60,6 +60,7 @@ private Q_SLOTS:
 
     void reportsBadFile_data();
     void reportsBadFile();
+    void errorIsOneLineEvenForRawBytes();
     void loadsTokenAndCaData();
     void resolvesRelativePaths();
     void mergesFilesFirstWins();
@@ -251,6 +252,20 @@ void tst_ConfigLoader::reportsBadFile()
     QCOMPARE(result.message,
              message.replace(QLatin1String("%F"), file).replace(QLatin1String("%D"), dir.path()));
     QVERIFY(!result.message.contains(QLatin1Char('\n')));
+}
+
+// Found by fuzz_kubeconfig: yaml-cpp quotes the raw byte of an unknown escape, a newline
+// included, in its message.
+void tst_ConfigLoader::errorIsOneLineEvenForRawBytes()
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("config"));
+    writeFile(file, QByteArray("cl\xff\xff\x00\n", 6));
+    const auto result = ConfigLoader::loadKubeconfig({ file }, QString());
+    QCOMPARE(result.error, Error::InvalidYaml);
+    QVERIFY(result.message.startsWith(QStringLiteral("kubeconfig %1: ").arg(file)));
+    for (const QChar c : result.message)
+        QVERIFY2(c.unicode() >= 0x20 && c.unicode() != 0x7f, qPrintable(result.message));
 }
 
 void tst_ConfigLoader::loadsTokenAndCaData()
