@@ -109,6 +109,22 @@ QString verbFor(const http::Request &req, bool collection, bool watch)
     }
 }
 
+// A request body that must be one JSON object; otherwise the apiserver's 400.
+bool parseJsonObject(const QByteArray &body, QJsonObject *out, KubeStatus *error)
+{
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+        *error = KubeStatus::badRequest(
+            QStringLiteral("couldn't get version/kind; json parse error: %1")
+                .arg(pe.error != QJsonParseError::NoError ? pe.errorString()
+                                                          : QStringLiteral("expected a JSON object")));
+        return false;
+    }
+    *out = doc.object();
+    return true;
+}
+
 } // namespace
 
 KubeApi::KubeApi(ObjectStore *store, WatchRegistry *watches, QStringList namespaces,
@@ -381,19 +397,11 @@ void KubeApi::handleResource(http::Responder *responder, Resource resource, cons
 
     const auto scope = status ? ObjectStore::Scope::Status : ObjectStore::Scope::Main;
     auto parseBody = [&](QJsonObject *out) -> bool {
-        QJsonParseError pe;
-        const QJsonDocument doc = QJsonDocument::fromJson(req.body(), &pe);
-        if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-            sendStatus(responder,
-                       KubeStatus::badRequest(
-                           QStringLiteral("couldn't get version/kind; json parse error: %1")
-                               .arg(pe.error != QJsonParseError::NoError
-                                        ? pe.errorString()
-                                        : QStringLiteral("expected a JSON object"))));
-            return false;
-        }
-        *out = doc.object();
-        return true;
+        KubeStatus error;
+        if (parseJsonObject(req.body(), out, &error))
+            return true;
+        sendStatus(responder, error);
+        return false;
     };
     auto answer = [&](const ObjectStore::Result &r, int okStatus) {
         if (!r.ok())
@@ -503,19 +511,11 @@ void KubeApi::handleManifest(http::Responder *responder, const ManifestKind &kin
         return sendStatus(responder, KubeStatus::namespaceNotFound(ns));
 
     auto parseBody = [&](QJsonObject *out) -> bool {
-        QJsonParseError pe;
-        const QJsonDocument doc = QJsonDocument::fromJson(req.body(), &pe);
-        if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-            sendStatus(responder,
-                       KubeStatus::badRequest(
-                           QStringLiteral("couldn't get version/kind; json parse error: %1")
-                               .arg(pe.error != QJsonParseError::NoError
-                                        ? pe.errorString()
-                                        : QStringLiteral("expected a JSON object"))));
-            return false;
-        }
-        *out = doc.object();
-        return true;
+        KubeStatus error;
+        if (parseJsonObject(req.body(), out, &error))
+            return true;
+        sendStatus(responder, error);
+        return false;
     };
     auto answer = [&](const ManifestStore::Result &r, int okStatus) {
         if (!r.ok())
