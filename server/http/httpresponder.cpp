@@ -93,22 +93,31 @@ Responder::~Responder()
     m_connection->forgetResponder(this);
 }
 
-void Responder::send(const Response &response)
+// The common start of send() and beginStream(): an answer may begin only once, and only
+// while the connection is open. Rejects a pending upgrade (the head is consumed).
+bool Responder::canStartAnswer(const char *what)
 {
     if (m_finished || m_streaming) {
         // After the peer left this is a normal race (the handler answered late); otherwise
         // it is a handler bug (answered twice).
         if (m_connection->isClosed())
-            qCDebug(lcHttp) << "Responder::send after the connection closed";
+            qCDebug(lcHttp) << "Responder::" << what << "after the connection closed";
         else
-            qCWarning(lcHttp) << "Responder::send on a response already"
+            qCWarning(lcHttp) << "Responder::" << what << "on a response already"
                               << (m_finished ? "finished" : "streaming");
-        return;
+        return false;
     }
     if (m_connection->isClosed())
-        return;
+        return false;
     if (m_upgradeHeadBytes > 0)
         m_connection->rejectUpgrade(this);
+    return true;
+}
+
+void Responder::send(const Response &response)
+{
+    if (!canStartAnswer("send"))
+        return;
     const int status = response.status();
     m_closeAfter =
         m_closeAfter || !m_request.wantsKeepAlive() || hasConnectionClose(response.headers());
@@ -149,20 +158,8 @@ void Responder::send(const Response &response)
 
 void Responder::beginStream(int status, const HeaderList &headers)
 {
-    if (m_finished || m_streaming) {
-        // After the peer left this is a normal race (the handler answered late); otherwise
-        // it is a handler bug (answered twice).
-        if (m_connection->isClosed())
-            qCDebug(lcHttp) << "Responder::beginStream after the connection closed";
-        else
-            qCWarning(lcHttp) << "Responder::beginStream on a response already"
-                              << (m_finished ? "finished" : "streaming");
+    if (!canStartAnswer("beginStream"))
         return;
-    }
-    if (m_connection->isClosed())
-        return;
-    if (m_upgradeHeadBytes > 0)
-        m_connection->rejectUpgrade(this);
     m_streaming = true;
     // HTTP/1.0 has no chunked encoding: the stream is raw and ends with the connection.
     m_chunked = m_request.httpMajor() == 1 && m_request.httpMinor() >= 1;

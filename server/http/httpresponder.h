@@ -63,6 +63,7 @@ Q_SIGNALS:
     void writable();
 
 private:
+    bool canStartAnswer(const char *what);
     friend class Connection;
     Responder(Connection *connection, Request request);
 
