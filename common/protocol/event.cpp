@@ -167,9 +167,15 @@ std::optional<Event> decodeEvent(QByteArrayView json, DecodeError *error, QStrin
     }
     const QJsonValue seq = obj.value(QLatin1String("seq"));
     if (!seq.isUndefined() && !seq.isNull()) {
-        if (!seq.isDouble() || seq.toDouble() < 0)
-            return fail(DecodeError::BadField, QStringLiteral("field \"seq\" is not a number"));
-        event.seq = static_cast<quint64>(seq.toDouble());
+        // JSON numbers arrive as doubles: accept only integers a double holds exactly
+        // (0 .. 2^53), so the cast below is defined (found by fuzz_event_decode).
+        constexpr double MaxExactInteger = 9007199254740992.0; // 2^53
+        const double value = seq.toDouble();
+        if (!seq.isDouble() || !(value >= 0 && value <= MaxExactInteger)
+            || value != static_cast<double>(static_cast<quint64>(value)))
+            return fail(DecodeError::BadField,
+                        QStringLiteral("field \"seq\" is not a non-negative integer"));
+        event.seq = static_cast<quint64>(value);
     }
     if (error)
         *error = DecodeError::None;

@@ -96,6 +96,10 @@ void tst_event::decodeRejectsBadFrames_data()
         << QByteArray(R"({"type":"instance.state","phase":true})") << DecodeError::BadField;
     QTest::newRow("negative seq") << QByteArray(R"({"type":"instance.state","seq":-1})")
                                   << DecodeError::BadField;
+    QTest::newRow("seq beyond 2^64") << QByteArray(R"({"type":"instance.state","seq":1e300})")
+                                     << DecodeError::BadField;
+    QTest::newRow("fractional seq") << QByteArray(R"({"type":"instance.state","seq":1.5})")
+                                    << DecodeError::BadField;
 }
 
 void tst_event::decodeRejectsBadFrames()
