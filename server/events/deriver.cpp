@@ -27,9 +27,13 @@ Deriver::~Deriver() = default;
 
 void Deriver::publish(const QList<protocol::Event> &events)
 {
+    // The watch event reached the server in this call stack (Reflector -> ObjectStore ->
+    // here, synchronously): now is its arrival, to within the decode of one line.
+    const auto receivedAt = std::chrono::steady_clock::now();
     for (const protocol::Event &event : events) {
         ++m_counts[static_cast<std::size_t>(event.type)];
-        const EncodedEvent encoded = EncodedEvent::fromEvent(event, ++m_seq);
+        EncodedEvent encoded = EncodedEvent::fromEvent(event, ++m_seq);
+        encoded.receivedAt = receivedAt;
         qCDebug(lcEvents).noquote() << "event" << m_seq << encoded.json;
         Q_EMIT derived(encoded);
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "hub/latencyhistogram.h"
 #include "protocol/event.h"
 
 #include <QtGlobal>
@@ -30,6 +31,8 @@ struct HubStats
     quint64 bytesSent = 0; // bytes of those frames
     quint64 batchesFlushed = 0; // coalesced flushes (one socket write per client each)
     std::array<quint64, EventTypeCount> sentByType {}; // frames per protocol::EventType
+    // Live events only (replays are not deliveries of a cluster change).
+    LatencyHistogram deliveryLatency;
 
     quint64 sent(protocol::EventType type) const
     {
