@@ -6,6 +6,9 @@
 #   scripts/fuzz.sh                  # every target, FUZZ_SECONDS each (default 20)
 #   FUZZ_SECONDS=600 scripts/fuzz.sh fuzz_http_request
 #   FUZZ_JOBS=2 ...                  # parallel libFuzzer workers per target (default 1)
+#   FUZZ_SEED=0 ...                  # random seed (default 1: CI explores the same sequence
+#                                    # of mutations each run, so a red run is reproducible
+#                                    # and not luck; long runs should use 0)
 #
 # The committed seeds (tests/fuzz/corpus/<target>/) are read-only: new inputs go to
 # build-fuzz/corpus/<target>/; crash reproducers to build-fuzz/artifacts/<target>/.
@@ -20,6 +23,8 @@ INPUT_TIMEOUT="${FUZZ_INPUT_TIMEOUT:-10}"
 # Largest generated input in bytes. Default 16384.
 MAX_LEN="${FUZZ_MAX_LEN:-16384}"
 JOBS="${FUZZ_JOBS:-1}"
+# libFuzzer -seed; 0 = random. Default 1 (reproducible CI runs).
+SEED="${FUZZ_SEED:-1}"
 ALL_TARGETS=(fuzz_event_decode fuzz_snapshot_decode fuzz_watch_lines fuzz_kubeconfig fuzz_http_request)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 
@@ -52,7 +57,7 @@ for t in "${TARGETS[@]}"; do
   log="$BUILD/$t.log"
   parallel=(); [ "$JOBS" -gt 1 ] && parallel=(-jobs="$JOBS" -workers="$JOBS")
   if "$BUILD/fuzzers/$t" -max_total_time="$SECONDS_PER_TARGET" -timeout="$INPUT_TIMEOUT" \
-       -max_len="$MAX_LEN" -detect_leaks=$leaks "${parallel[@]}" \
+       -max_len="$MAX_LEN" -detect_leaks=$leaks -seed="$SEED" "${parallel[@]}" \
        -artifact_prefix="$artifacts/" -print_final_stats=1 \
        "$corpus" "$ROOT/tests/fuzz/corpus/$t" >"$log" 2>&1; then
     result=ok
