@@ -1,5 +1,6 @@
 #include "restapi.h"
 
+#include "api/prometheustext.h"
 #include "http/httpresponder.h"
 
 Q_LOGGING_CATEGORY(lcApi, "bh.api", QtInfoMsg)
@@ -118,6 +119,16 @@ Response RestApi::route(const Request &request) const
         if (!reason.isEmpty())
             return Response::jsonError(503, reason);
         return okJson(R"({"status":"ready"})");
+    }
+
+    if (path == QLatin1String("/metrics") && m_metrics) {
+        // PROTOCOL B.4: behind the API key when one is set (the same 401s as the REST API).
+        const BearerAuth::Result auth = m_auth.check(request.header("Authorization"));
+        if (auth != BearerAuth::Result::Allowed)
+            return Response::jsonError(401, BearerAuth::message(auth));
+        if (!readMethod)
+            return wrongMethod();
+        return Response(200, m_metrics(), PrometheusText::ContentType);
     }
 
     if (!path.startsWith(kApiPrefix))

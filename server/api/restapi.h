@@ -27,6 +27,8 @@ namespace bh::api {
 //   GET /api/v1/instances, /api/v1/instances/{name}, /api/v1/tenants, /api/v1/tenants/{id}
 //                                                (Bearer API key when one is configured)
 //   GET /livez, /readyz                          (open; readyz 503 with the reason)
+//   GET /metrics                                 (Prometheus text 0.0.4, B.4; Bearer API key
+//                                                when one is configured; 404 without provider)
 // Every response: JSON, X-Content-Type-Options: nosniff, X-Frame-Options: DENY, CORS
 // headers for allowed origins; HEAD answers like GET; unknown route 404 and wrong method
 // 405 (with Allow) as JSON errors; OPTIONS 204 when CORS is configured. Snapshot responses
@@ -40,6 +42,8 @@ public:
     // The event-sequence position the caches reflect right now (PROTOCOL B.1), sent as
     // X-Boilerhouse-Cursor with every snapshot response; empty = no header.
     using CursorProvider = std::function<QString()>;
+    // The /metrics body in the Prometheus text exposition format 0.0.4 (PROTOCOL B.4).
+    using MetricsProvider = std::function<QByteArray()>;
 
     RestApi(ApiConfig config, const cache::ObjectStore *pods, const cache::ObjectStore *claims,
             QObject *parent = nullptr);
@@ -47,6 +51,7 @@ public:
 
     void setReadinessProvider(ReadinessProvider provider) { m_readiness = std::move(provider); }
     void setCursorProvider(CursorProvider provider) { m_cursor = std::move(provider); }
+    void setMetricsProvider(MetricsProvider provider) { m_metrics = std::move(provider); }
 
     // Answers one request completely (routing, auth, headers).
     http::Response respond(const http::Request &request) const;
@@ -71,6 +76,7 @@ private:
     SnapshotBuilder m_snapshot;
     ReadinessProvider m_readiness;
     CursorProvider m_cursor;
+    MetricsProvider m_metrics;
     mutable quint64 m_requests = 0;
 };
 

@@ -84,6 +84,9 @@ private Q_SLOTS:
     void readyzReportsReason();
     void snapshotsCarryCursor_data();
     void snapshotsCarryCursor();
+    void metricsRouteAuthAndMethods_data();
+    void metricsRouteAuthAndMethods();
+    void metricsAbsentWithoutProvider();
 };
 
 void tst_restapi::routesAnswerExactJson_data()
@@ -305,6 +308,70 @@ void tst_restapi::snapshotsCarryCursor()
     api.setCursorProvider([] { return QStringLiteral("ep0ch:42"); });
     QCOMPARE(api.respond(request("GET", target)).header("X-Boilerhouse-Cursor"),
              cursor ? QByteArray("ep0ch:42") : QByteArray());
+}
+
+void tst_restapi::metricsRouteAuthAndMethods_data()
+{
+    QTest::addColumn<QByteArray>("key");
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("auth");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    const QByteArray metrics = "# HELP m h\n# TYPE m gauge\nm 1\n";
+    QTest::newRow("open without a key") << QByteArray() << QByteArray("GET") << QByteArray() << 200
+                                        << metrics;
+    QTest::newRow("HEAD like GET") << QByteArray() << QByteArray("HEAD") << QByteArray() << 200
+                                   << metrics;
+    QTest::newRow("key set, no header")
+        << QByteArray("s3cret") << QByteArray("GET") << QByteArray() << 401
+        << QByteArray(R"({"error":"missing Authorization header"})");
+    QTest::newRow("key set, wrong key")
+        << QByteArray("s3cret") << QByteArray("GET") << QByteArray("Bearer nope") << 401
+        << QByteArray(R"({"error":"invalid API key"})");
+    QTest::newRow("key set, right key") << QByteArray("s3cret") << QByteArray("GET")
+                                        << QByteArray("Bearer s3cret") << 200 << metrics;
+    QTest::newRow("POST is 405") << QByteArray() << QByteArray("POST") << QByteArray() << 405
+                                 << QByteArray(R"({"error":"method not allowed"})");
+    QTest::newRow("POST without the key is 401 first")
+        << QByteArray("s3cret") << QByteArray("POST") << QByteArray() << 401
+        << QByteArray(R"({"error":"missing Authorization header"})");
+}
+
+void tst_restapi::metricsRouteAuthAndMethods()
+{
+    QFETCH(QByteArray, key);
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, auth);
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    ObjectStore pods("pods"), claims("boilerhouseclaims");
+    RestApi api(ApiConfig { key, {} }, &pods, &claims);
+    int scrapes = 0;
+    api.setMetricsProvider([&scrapes] {
+        ++scrapes;
+        return QByteArray("# HELP m h\n# TYPE m gauge\nm 1\n");
+    });
+    const Response r = api.respond(request(method, "/metrics", auth));
+    QCOMPARE(r.status(), status);
+    QCOMPARE(r.body(), body);
+    QCOMPARE(r.header("X-Content-Type-Options"), QByteArray("nosniff"));
+    if (status == 200)
+        QCOMPARE(r.header("Content-Type"),
+                 QByteArray("text/plain; version=0.0.4; charset=utf-8"));
+    else
+        QCOMPARE(r.header("Content-Type"), QByteArray("application/json"));
+    if (status == 405)
+        QCOMPARE(r.header("Allow"), QByteArray("GET, HEAD"));
+    QCOMPARE(scrapes, status == 200 ? 1 : 0); // nothing collected for a refused request
+}
+
+void tst_restapi::metricsAbsentWithoutProvider()
+{
+    ObjectStore pods("pods"), claims("boilerhouseclaims");
+    RestApi api(ApiConfig {}, &pods, &claims);
+    const Response r = api.respond(request("GET", "/metrics"));
+    QCOMPARE(r.status(), 404);
+    QCOMPARE(r.body(), QByteArray(R"({"error":"not found"})"));
 }
 
 QTEST_GUILESS_MAIN(tst_restapi)
