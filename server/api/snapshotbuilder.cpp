@@ -2,10 +2,12 @@
 
 #include "cache/objectstore.h"
 #include "events/derivation.h"
+#include "protocol/event.h"
 
 #include <QJsonArray>
 
 #include <map>
+#include <vector>
 
 namespace bh::api {
 
@@ -23,6 +25,80 @@ QDateTime timestamp(const QString &text)
 QJsonObject metadataOf(const QJsonObject &object)
 {
     return object.value(QLatin1String("metadata")).toObject();
+}
+
+qsizetype heapBytes(const QString &s)
+{
+    return s.capacity() * qsizetype(sizeof(QChar));
+}
+
+// A managed pod, encoded once per change.
+struct PodEncoding final : cache::Encoding
+{
+    QString name;
+    QString phase; // status.phase as is ("" counted as Unknown by stats())
+    // InstanceInfo::encode() of the pod without a claim, minus the closing brace: the claim's
+    // instanceTail and "}" complete it.
+    QByteArray head;
+
+    qsizetype memoryBytes() const override
+    {
+        return qsizetype(sizeof(*this)) + heapBytes(name) + heapBytes(phase) + head.capacity();
+    }
+};
+
+// A claim, encoded once per change.
+struct ClaimEncoding final : cache::Encoding
+{
+    QString tenantId; // spec.tenantId ("" = no tenant)
+    QString instanceId; // status.instanceId
+    QString phase; // ClaimInfo::phase (Pending when the claim has no status yet)
+    QByteArray json; // ClaimInfo::encode()
+    // What the claim adds to its instance's JSON: `,"lastActivity":…,"claimedAt":…` (each
+    // only when set), in InstanceInfo::encode()'s key order.
+    QByteArray instanceTail;
+
+    bool isActive() const { return phase == QLatin1String("Active"); }
+    qsizetype memoryBytes() const override
+    {
+        return qsizetype(sizeof(*this)) + heapBytes(tenantId) + heapBytes(instanceId)
+            + heapBytes(phase) + json.capacity() + instanceTail.capacity();
+    }
+};
+
+const PodEncoding *asPod(const cache::EncodingPtr &encoding)
+{
+    return static_cast<const PodEncoding *>(encoding.get());
+}
+
+const ClaimEncoding *asClaim(const cache::EncodingPtr &encoding)
+{
+    return static_cast<const ClaimEncoding *>(encoding.get());
+}
+
+void appendTime(QByteArray &out, const char *key, const QDateTime &time)
+{
+    if (!time.isValid())
+        return;
+    out += ",\"";
+    out += key;
+    out += "\":";
+    protocol::appendJsonString(out, protocol::formatTimestamp(time));
+}
+
+// `{"tenantId":…,"claims":[…]}` as TenantInfo::encode() writes it.
+void appendTenant(QByteArray &out, const QString &tenantId,
+                  const std::vector<const ClaimEncoding *> &claims)
+{
+    out += "{\"tenantId\":";
+    protocol::appendJsonString(out, tenantId);
+    out += ",\"claims\":[";
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+        if (i)
+            out += ',';
+        out += claims[i]->json;
+    }
+    out += "]}";
 }
 
 } // namespace
@@ -156,23 +232,161 @@ std::optional<protocol::TenantInfo> SnapshotBuilder::tenant(const QString &tenan
 protocol::Stats SnapshotBuilder::stats() const
 {
     protocol::Stats stats;
-    for (const cache::ObjectPtr &pod : m_pods->list()) {
-        if (!isManagedPod(*pod))
-            continue;
-        QString phase = Derivation::podPhase(*pod);
-        if (phase.isEmpty())
-            phase = QStringLiteral("Unknown");
+    m_pods->forEachEncoded(&encodePod, [&stats](const cache::EncodingPtr &encoding) {
+        const PodEncoding *pod = asPod(encoding);
+        if (!pod)
+            return; // not a managed pod
         ++stats.instances.total;
-        ++stats.instances.byPhase[phase];
-    }
-    for (const cache::ObjectPtr &claim : m_claims->list()) {
-        QString phase = Derivation::claimPhase(*claim);
-        if (phase.isEmpty())
-            phase = QStringLiteral("Pending");
+        ++stats.instances.byPhase[pod->phase.isEmpty() ? QStringLiteral("Unknown") : pod->phase];
+    });
+    m_claims->forEachEncoded(&encodeClaim, [&stats](const cache::EncodingPtr &encoding) {
         ++stats.claims.total;
-        ++stats.claims.byPhase[phase];
-    }
+        ++stats.claims.byPhase[asClaim(encoding)->phase];
+    });
     return stats;
+}
+
+cache::EncodingPtr SnapshotBuilder::encodePod(const QJsonObject &pod)
+{
+    if (!isManagedPod(pod))
+        return nullptr;
+    auto encoding = std::make_shared<PodEncoding>();
+    encoding->name = Derivation::name(pod);
+    encoding->phase = Derivation::podPhase(pod);
+    encoding->head = toInstance(pod, nullptr).encode();
+    Q_ASSERT(encoding->head.endsWith('}'));
+    encoding->head.chop(1);
+    encoding->head.squeeze();
+    return encoding;
+}
+
+cache::EncodingPtr SnapshotBuilder::encodeClaim(const QJsonObject &claim)
+{
+    auto encoding = std::make_shared<ClaimEncoding>();
+    const protocol::ClaimInfo info = toClaim(claim);
+    encoding->tenantId = info.tenantId;
+    encoding->instanceId = info.instanceId;
+    encoding->phase = info.phase;
+    encoding->json = info.encode();
+    encoding->json.squeeze();
+    // The claim's part of its instance: toInstance() reads exactly these two fields from it.
+    const protocol::InstanceInfo part = toInstance(QJsonObject(), &claim);
+    appendTime(encoding->instanceTail, "lastActivity", part.lastActivity);
+    appendTime(encoding->instanceTail, "claimedAt", part.claimedAt);
+    encoding->instanceTail.squeeze();
+    return encoding;
+}
+
+namespace {
+
+// status.instanceId -> claim, as claimsByInstance(): the first claim in name order, unless a
+// later one is Active and it is not.
+QHash<QString, const ClaimEncoding *> claimIndex(const cache::ObjectStore *claims)
+{
+    QHash<QString, const ClaimEncoding *> index;
+    claims->forEachEncoded(&SnapshotBuilder::encodeClaim,
+                           [&index](const cache::EncodingPtr &encoding) {
+                               const ClaimEncoding *claim = asClaim(encoding);
+                               if (claim->instanceId.isEmpty())
+                                   return;
+                               auto it = index.find(claim->instanceId);
+                               if (it == index.end())
+                                   index.insert(claim->instanceId, claim);
+                               else if (!(*it)->isActive() && claim->isActive())
+                                   *it = claim;
+                           });
+    return index;
+}
+
+void appendInstance(QByteArray &out, const PodEncoding *pod, const ClaimEncoding *claim)
+{
+    out += pod->head;
+    if (claim)
+        out += claim->instanceTail;
+    out += '}';
+}
+
+} // namespace
+
+QByteArray SnapshotBuilder::instancesJson() const
+{
+    // The index and the fragments point into encodings the stores own; nothing changes them
+    // during this call.
+    const QHash<QString, const ClaimEncoding *> index = claimIndex(m_claims);
+    std::vector<std::pair<const PodEncoding *, const ClaimEncoding *>> items;
+    items.reserve(std::size_t(m_pods->size()));
+    qsizetype bytes = 2;
+    m_pods->forEachEncoded(&encodePod, [&](const cache::EncodingPtr &encoding) {
+        const PodEncoding *pod = asPod(encoding);
+        if (!pod)
+            return;
+        const ClaimEncoding *claim = index.isEmpty() ? nullptr : index.value(pod->name, nullptr);
+        bytes += pod->head.size() + 2 + (claim ? claim->instanceTail.size() : 0);
+        items.emplace_back(pod, claim);
+    });
+    QByteArray out;
+    out.reserve(bytes);
+    out += '[';
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i)
+            out += ',';
+        appendInstance(out, items[i].first, items[i].second);
+    }
+    out += ']';
+    return out;
+}
+
+std::optional<QByteArray> SnapshotBuilder::instanceJson(const QString &name) const
+{
+    const PodEncoding *pod = asPod(m_pods->encoded(name, &encodePod));
+    if (!pod)
+        return std::nullopt;
+    const QHash<QString, const ClaimEncoding *> index = claimIndex(m_claims);
+    QByteArray out;
+    appendInstance(out, pod, index.value(name, nullptr));
+    return out;
+}
+
+QByteArray SnapshotBuilder::tenantsJson() const
+{
+    std::map<QString, std::vector<const ClaimEncoding *>> byTenant; // sorted by tenantId
+    qsizetype bytes = 2;
+    m_claims->forEachEncoded(&encodeClaim, [&](const cache::EncodingPtr &encoding) {
+        const ClaimEncoding *claim = asClaim(encoding);
+        if (claim->tenantId.isEmpty())
+            return;
+        byTenant[claim->tenantId].push_back(claim); // name order within a tenant
+        bytes += claim->json.size() + 1;
+    });
+    QByteArray out;
+    out.reserve(bytes + qsizetype(byTenant.size()) * 64);
+    out += '[';
+    bool first = true;
+    for (const auto &[tenantId, claims] : byTenant) {
+        if (!first)
+            out += ',';
+        first = false;
+        appendTenant(out, tenantId, claims);
+    }
+    out += ']';
+    return out;
+}
+
+std::optional<QByteArray> SnapshotBuilder::tenantJson(const QString &tenantId) const
+{
+    if (tenantId.isEmpty())
+        return std::nullopt;
+    std::vector<const ClaimEncoding *> claims;
+    m_claims->forEachEncoded(&encodeClaim, [&](const cache::EncodingPtr &encoding) {
+        const ClaimEncoding *claim = asClaim(encoding);
+        if (claim->tenantId == tenantId)
+            claims.push_back(claim);
+    });
+    if (claims.empty())
+        return std::nullopt;
+    QByteArray out;
+    appendTenant(out, tenantId, claims);
+    return out;
 }
 
 } // namespace bh::api

@@ -50,6 +50,65 @@ void ObjectStore::emitChange(const ObjectPtr &previous, const ObjectPtr &current
     Q_EMIT changed(previous, current);
 }
 
+const EncodingPtr &ObjectStore::encode(const Entry &entry, Encoder encoder) const
+{
+    if (entry.encodedBy == encoder)
+        return entry.encoding;
+    dropEncoding(entry);
+    entry.encoding = encoder(*entry.object);
+    entry.encodedBy = encoder;
+    ++m_encodeCount;
+    ++m_encodedCount;
+    if (entry.encoding)
+        m_encodedBytes += entry.encoding->memoryBytes();
+    return entry.encoding;
+}
+
+void ObjectStore::dropEncoding(const Entry &entry) const
+{
+    if (!entry.encodedBy)
+        return;
+    --m_encodedCount;
+    if (entry.encoding)
+        m_encodedBytes -= entry.encoding->memoryBytes();
+    entry.encoding.reset();
+    entry.encodedBy = nullptr;
+}
+
+void ObjectStore::assign(Entry &entry, ObjectPtr object)
+{
+    dropEncoding(entry);
+    entry.object = std::move(object);
+    if (m_encoder)
+        encode(entry, m_encoder);
+}
+
+void ObjectStore::setEncoder(Encoder encoder)
+{
+    m_encoder = encoder;
+    if (!m_encoder)
+        return;
+    for (const auto &entry : m_objects)
+        encode(entry.second, m_encoder);
+}
+
+EncodingPtr ObjectStore::encoded(const QString &name, Encoder encoder) const
+{
+    Q_ASSERT(encoder);
+    auto it = m_objects.find(name);
+    if (it == m_objects.end())
+        return nullptr;
+    return encode(it->second, encoder);
+}
+
+void ObjectStore::forEachEncoded(Encoder encoder,
+                                 const std::function<void(const EncodingPtr &)> &visit) const
+{
+    Q_ASSERT(encoder);
+    for (const auto &entry : m_objects)
+        visit(encode(entry.second, encoder));
+}
+
 ObjectStore::Result ObjectStore::upsert(const QJsonObject &object)
 {
     const QString name = nameOf(object);
@@ -60,15 +119,17 @@ ObjectStore::Result ObjectStore::upsert(const QJsonObject &object)
     auto it = m_objects.find(name);
     if (it != m_objects.end()) {
         const QString rv = resourceVersionOf(object);
-        if (!rv.isEmpty() && rv == resourceVersionOf(*it->second))
+        if (!rv.isEmpty() && rv == resourceVersionOf(*it->second.object))
             return Result::Unchanged;
-        ObjectPtr previous = it->second;
-        it->second = store(object);
-        emitChange(previous, it->second);
+        const ObjectPtr previous = it->second.object;
+        assign(it->second, store(object));
+        const ObjectPtr current = it->second.object;
+        emitChange(previous, current);
         return Result::Changed;
     }
-    ObjectPtr current = store(object);
-    m_objects.emplace(name, current);
+    it = m_objects.emplace(name, Entry()).first;
+    assign(it->second, store(object));
+    const ObjectPtr current = it->second.object;
     emitChange(nullptr, current);
     return Result::Changed;
 }
@@ -93,7 +154,8 @@ ObjectStore::Result ObjectStore::applyDeleted(const QJsonObject &object)
     auto it = m_objects.find(name);
     if (it == m_objects.end())
         return Result::Unchanged;
-    ObjectPtr previous = std::move(it->second);
+    const ObjectPtr previous = it->second.object;
+    dropEncoding(it->second);
     m_objects.erase(it);
     emitChange(previous, nullptr);
     return Result::Changed;
@@ -122,7 +184,8 @@ ObjectStore::ReplaceSummary ObjectStore::replace(const QList<QJsonObject> &items
             ++it;
             continue;
         }
-        ObjectPtr previous = std::move(it->second);
+        const ObjectPtr previous = it->second.object;
+        dropEncoding(it->second);
         it = m_objects.erase(it);
         ++summary.deleted;
         emitChange(previous, nullptr);
@@ -142,7 +205,7 @@ ObjectStore::ReplaceSummary ObjectStore::replace(const QList<QJsonObject> &items
 ObjectPtr ObjectStore::get(const QString &name) const
 {
     auto it = m_objects.find(name);
-    return it == m_objects.end() ? nullptr : it->second;
+    return it == m_objects.end() ? nullptr : it->second.object;
 }
 
 QList<ObjectPtr> ObjectStore::list() const
@@ -150,7 +213,7 @@ QList<ObjectPtr> ObjectStore::list() const
     QList<ObjectPtr> out;
     out.reserve(static_cast<qsizetype>(m_objects.size()));
     for (const auto &entry : m_objects)
-        out.append(entry.second);
+        out.append(entry.second.object);
     return out;
 }
 
