@@ -52,6 +52,10 @@ struct HubConfig
     std::chrono::milliseconds sweepInterval = DefaultSweepInterval;
     qint64 maxBatchBytes = DefaultMaxBatchBytes;
     qint64 maxHandshakeBytes = DefaultMaxHandshakeBytes;
+    // Write to the socket descriptor directly while Qt's write buffer is empty (plain TCP
+    // only; TLS sockets always go through Qt). Off: every write goes through QTcpSocket
+    // (for A/B measurements, bh_hub_bench --modes hub,hubqt).
+    bool directSocketWrites = true;
 };
 
 } // namespace bh::hub

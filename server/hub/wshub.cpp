@@ -14,7 +14,11 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <cerrno>
+#include <chrono>
 #include <vector>
+
+#include <sys/socket.h>
 
 namespace bh::hub {
 
@@ -51,6 +55,9 @@ struct Client
     // Owned by the hub; a QPointer because a previous owner may have connected
     // disconnected() to deleteLater().
     QPointer<QTcpSocket> tcp;
+    // Descriptor for direct writes while Qt's write buffer is empty (plain TCP sockets
+    // only; -1: every write goes through the QTcpSocket). See writeTo().
+    qintptr fd = -1;
     Filter filter;
     bool includeSeq = false;
     bool passAll = true; // no filter and no seq: gets the shared batch bytes
@@ -105,7 +112,8 @@ public:
     void rejectHttp(QTcpSocket *socket, int status, const QByteArray &reason,
                     const QString &message, const QByteArray &extraHeaders = {});
     void tryHandshake(QTcpSocket *socket);
-    void registerClient(QTcpSocket *tcp, const ClientOptions &options);
+    void registerClient(QTcpSocket *tcp, const ClientOptions &options,
+                        const QByteArray &handshakeResponse);
     void onClientReadyRead(Client *c);
     void onClientDisconnected(Client *c);
     void reap();
@@ -113,6 +121,8 @@ public:
     void flush();
     void send(Client *c, const QByteArray &bytes);
     void writeTo(Client *c, const QByteArray &data);
+    void push(Client *c, const QByteArray &data);
+    static qint64 sendDirect(qintptr fd, const char *data, qint64 size, bool *hardError);
     void closeClient(Client *c, quint16 code, const QString &reason);
     void closeSlow(Client *c, const char *why);
     void sweep();
@@ -168,11 +178,11 @@ void WsHub::Private::tryHandshake(QTcpSocket *socket)
     }
     const ClientOptions options = pending.take(socket).options;
     socket->skip(request.headBytes);
-    socket->write(WsHandshake::response(request.key, options.subprotocol));
-    registerClient(socket, options);
+    registerClient(socket, options, WsHandshake::response(request.key, options.subprotocol));
 }
 
-void WsHub::Private::registerClient(QTcpSocket *tcp, const ClientOptions &options)
+void WsHub::Private::registerClient(QTcpSocket *tcp, const ClientOptions &options,
+                                    const QByteArray &handshakeResponse)
 {
     tcp->disconnect(q);
 
@@ -184,6 +194,9 @@ void WsHub::Private::registerClient(QTcpSocket *tcp, const ClientOptions &option
     c->filter = options.filter;
     c->includeSeq = options.includeSeq;
     c->passAll = options.filter.isPassAll() && !options.includeSeq;
+    // A TLS socket must encrypt: only plain TCP sockets are written to directly.
+    if (config.directSocketWrites && !tcp->inherits("QSslSocket"))
+        c->fd = tcp->socketDescriptor();
 
     QObject::connect(tcp, &QTcpSocket::readyRead, q, [this, c] { onClientReadyRead(c); });
     QObject::connect(tcp, &QAbstractSocket::disconnected, q,
@@ -192,7 +205,8 @@ void WsHub::Private::registerClient(QTcpSocket *tcp, const ClientOptions &option
     const QList<events::EncodedEvent> replay = options.replay
         ? options.replay()
         : (provider ? provider() : QList<events::EncodedEvent> {});
-    QByteArray bytes;
+    // The 101 response and the replay go out as one write.
+    QByteArray bytes = handshakeResponse;
     quint64 frames = 0;
     for (const auto &event : replay) {
         if (!c->filter.matches(event.event))
@@ -206,13 +220,13 @@ void WsHub::Private::registerClient(QTcpSocket *tcp, const ClientOptions &option
     }
     stats.replayEvents += frames;
     stats.framesSent += frames;
-    stats.bytesSent += static_cast<quint64>(bytes.size());
+    stats.bytesSent += static_cast<quint64>(bytes.size() - handshakeResponse.size());
 
     clients.push_back(c);
     ++liveCount;
     ++stats.accepted;
     c->extraAllowance = bytes.size();
-    writeTo(c, bytes); // also flushes the 101 response
+    writeTo(c, bytes);
     qCDebug(lcWs) << "client connected" << tcp->peerAddress() << tcp->peerPort() << "replay"
                   << frames << "clients" << liveCount;
     if (!sweepTimer.isActive())
@@ -236,7 +250,6 @@ void WsHub::Private::onClientReadyRead(Client *c)
     for (const auto &frame : controls) {
         if (frame.opcode == WsFrameReader::OpPing) {
             send(c, WsFrame::pong(frame.payload));
-            c->tcp->flush();
         } else if (frame.opcode == WsFrameReader::OpPong) {
             c->awaitingPong = false;
         } else if (frame.opcode == WsFrameReader::OpClose) {
@@ -374,18 +387,80 @@ void WsHub::Private::flush()
             writeTo(c, own);
         }
     }
+    // Delivery latency (HubStats::deliveryLatency): one observation per live event, now that
+    // its batch has been written to every client. Events without a receivedAt (not from a
+    // watch) are not observed.
+    const auto writtenAt = std::chrono::steady_clock::now();
+    for (const auto &item : items) {
+        if (item.event.receivedAt != std::chrono::steady_clock::time_point {})
+            stats.deliveryLatency.observe(writtenAt - item.event.receivedAt);
+    }
     flushing = false;
     if (!batch.empty()) // broadcast() from a slot connected to our signals
         scheduleFlush();
 }
 
+// Hands bytes to the socket, in order. Fast path: while Qt's write buffer is empty the bytes
+// go straight to the descriptor with send(2), and only what the kernel does not take is
+// given to the QTcpSocket (which drains it through its write notifier). This skips
+// QIODevice's copy into its ring buffer and the flush() round trip, and — because
+// QRingBuffer keeps one block allocated once it empties — leaves no idle write-buffer block
+// per client (README "Performance").
+void WsHub::Private::push(Client *c, const QByteArray &data)
+{
+    QTcpSocket *tcp = c->tcp.data();
+    if (data.isEmpty()) {
+        tcp->flush();
+        return;
+    }
+    qint64 direct = 0;
+    bool hardError = false;
+    if (c->fd >= 0 && tcp->bytesToWrite() == 0) {
+        direct = sendDirect(c->fd, data.constData(), data.size(), &hardError);
+        if (direct == data.size())
+            return;
+    }
+    if (direct == 0)
+        tcp->write(data); // shares the bytes (no copy) for writes of 256 bytes and more
+    else
+        tcp->write(data.constData() + direct, data.size() - direct);
+    // After a partial direct write the kernel buffer is full: Qt's write notifier drains
+    // the rest. Otherwise (bytes already queued in Qt, or a socket error for Qt to report)
+    // flush now.
+    if (direct == 0 || hardError)
+        tcp->flush();
+}
+
+// send(2) on a non-blocking descriptor; returns the bytes the kernel took. EAGAIN is not an
+// error; any other failure sets *hardError (the QTcpSocket then reports it on its flush).
+qint64 WsHub::Private::sendDirect(qintptr fd, const char *data, qint64 size, bool *hardError)
+{
+    qint64 done = 0;
+    while (done < size) {
+        const ssize_t n = ::send(static_cast<int>(fd), data + done,
+                                 static_cast<size_t>(size - done), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            done += n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+            *hardError = true;
+        break;
+    }
+    return done;
+}
+
 // Queues protocol bytes (control frames) outside the buffer cap.
 void WsHub::Private::send(Client *c, const QByteArray &bytes)
 {
-    c->tcp->write(bytes);
     c->queued += bytes.size();
+    push(c, bytes);
 }
 
+// Queues `data` for one client (buffer cap enforced), pushes it towards the kernel and
+// starts the write deadline if some of it had to stay queued.
 void WsHub::Private::writeTo(Client *c, const QByteArray &data)
 {
     QTcpSocket *tcp = c->tcp.data();
@@ -394,11 +469,8 @@ void WsHub::Private::writeTo(Client *c, const QByteArray &data)
         closeSlow(c, "outgoing buffer full");
         return;
     }
-    if (!data.isEmpty()) {
-        tcp->write(data);
-        c->queued += data.size();
-    }
-    tcp->flush();
+    c->queued += data.size();
+    push(c, data);
     if (c->markTarget < 0 && tcp->bytesToWrite() > 0) {
         c->markTarget = c->queued;
         c->markTimeMs = clock.elapsed();
@@ -491,7 +563,6 @@ void WsHub::Private::pingAll()
         }
         c->awaitingPong = true;
         send(c, WsFrame::ping());
-        c->tcp->flush();
     }
 }
 

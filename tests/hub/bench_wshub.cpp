@@ -3,10 +3,12 @@
 // the load client is a forked child process using plain epoll (no Qt), which counts frames
 // and measures delivery latency (CLOCK_MONOTONIC stamped into each event at broadcast).
 //
-//   bh_hub_bench [--clients N] [--rate EVENTS_PER_S] [--seconds S] [--modes hub,qws,raw]
+//   bh_hub_bench [--clients N] [--rate EVENTS_PER_S] [--seconds S] [--modes hub,hubqt,qws,raw]
 //
 // Modes:
-//   hub  WsHub: each event framed once, one coalesced write + flush per client per turn.
+//   hub  WsHub: each event framed once, one coalesced write per client per turn (direct
+//        send(2) while Qt's write buffer is empty: HubConfig::directSocketWrites).
+//   hubqt the same with directSocketWrites off: every write through QTcpSocket + flush().
 //   qws  QWebSocket::sendTextMessage() per client per event (Qt re-encodes and re-frames
 //        for every client).
 //   raw  the reference: pre-framed bytes of the turn's events written + flushed per socket
@@ -205,8 +207,8 @@ public:
 class HubBroadcaster : public Broadcaster
 {
 public:
-    HubBroadcaster()
-        : m_hub(config())
+    explicit HubBroadcaster(bool directWrites)
+        : m_hub(config(directWrites))
     {
         QObject::connect(&m_server, &QTcpServer::newConnection, [this] {
             while (QTcpSocket *s = m_server.nextPendingConnection())
@@ -214,9 +216,10 @@ public:
         });
         m_server.listen(QHostAddress::LocalHost, 0);
     }
-    static bh::hub::HubConfig config()
+    static bh::hub::HubConfig config(bool directWrites)
     {
         bh::hub::HubConfig c;
+        c.directSocketWrites = directWrites;
         c.pingInterval = std::chrono::milliseconds(0);
         c.maxClients = 100'000;
         return c;
@@ -356,7 +359,9 @@ Row runOne(const QString &mode, int clients, int rate, double seconds)
     row.seconds = seconds;
     std::unique_ptr<Broadcaster> b;
     if (mode == QLatin1String("hub"))
-        b = std::make_unique<HubBroadcaster>();
+        b = std::make_unique<HubBroadcaster>(true);
+    else if (mode == QLatin1String("hubqt"))
+        b = std::make_unique<HubBroadcaster>(false);
     else if (mode == QLatin1String("qws"))
         b = std::make_unique<QwsBroadcaster>();
     else
@@ -441,7 +446,7 @@ int main(int argc, char **argv)
                                QStringLiteral("r"), QStringLiteral("100"));
     QCommandLineOption secondsOpt(QStringLiteral("seconds"), QStringLiteral("Duration."),
                                   QStringLiteral("s"), QStringLiteral("5"));
-    QCommandLineOption modesOpt(QStringLiteral("modes"), QStringLiteral("hub,qws,raw"),
+    QCommandLineOption modesOpt(QStringLiteral("modes"), QStringLiteral("hub,hubqt,qws,raw"),
                                 QStringLiteral("list"), QStringLiteral("raw,hub,qws"));
     parser.addOptions({ clientsOpt, rateOpt, secondsOpt, modesOpt });
     parser.process(app);

@@ -126,6 +126,8 @@ private Q_SLOTS:
     void clientFramesGetTheirCloseCode_data();
     void clientFramesGetTheirCloseCode();
     void resumingClientsGetSeqOthersDoNot();
+    void deliveryLatencyCountsLiveEventsNotReplays_data();
+    void deliveryLatencyCountsLiveEventsNotReplays();
 };
 
 void tst_WsHub::replayThenLiveLosesAndDuplicatesNothing()
@@ -638,6 +640,77 @@ void tst_WsHub::resumingClientsGetSeqOthersDoNot()
     QCOMPARE(plain.messages,
              QStringList({ QString::fromUtf8(stateEvent(0).json),
                            R"({"type":"tenant.released","name":"live","tenantId":"t"})" }));
+}
+
+void tst_WsHub::deliveryLatencyCountsLiveEventsNotReplays_data()
+{
+    QTest::addColumn<int>("clients");
+    QTest::addColumn<int>("batches");
+    QTest::newRow("one client, one batch") << 1 << 1;
+    QTest::newRow("five clients, one batch") << 5 << 1;
+    QTest::newRow("five clients, three batches") << 5 << 3;
+}
+
+void tst_WsHub::deliveryLatencyCountsLiveEventsNotReplays()
+{
+    QFETCH(int, clients);
+    QFETCH(int, batches);
+    using Clock = std::chrono::steady_clock;
+    constexpr auto kAge = 30ms; // how long before the broadcast each live event "arrived"
+    constexpr int kReplay = 4;
+    constexpr int kStampedPerBatch = 3;
+
+    WsHub hub;
+    // Replay events carry a receivedAt too (1 s old): they must still not be observed.
+    hub.setReplayProvider([] {
+        QList<EncodedEvent> replay;
+        for (int i = 0; i < kReplay; ++i) {
+            replay.append(stateEvent(i));
+            replay.last().receivedAt = Clock::now() - 1s;
+        }
+        return replay;
+    });
+    HubFixtureServer server(&hub);
+    std::vector<std::unique_ptr<WsCollector>> collectors;
+    for (int i = 0; i < clients; ++i) {
+        collectors.push_back(std::make_unique<WsCollector>());
+        collectors.back()->open(server.serverPort());
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(hub.clientCount(), clients, kTimeout);
+    for (const auto &c : collectors)
+        QTRY_COMPARE_WITH_TIMEOUT(c->messages.size(), kReplay, kTimeout);
+    QCOMPARE(hub.stats().deliveryLatency.count, quint64(0));
+
+    int live = 0;
+    for (int b = 0; b < batches; ++b) {
+        for (int i = 0; i < kStampedPerBatch; ++i) {
+            EncodedEvent e =
+                makeEvent(EventType::TenantClaimed, QStringLiteral("c%1").arg(live++), "t");
+            e.receivedAt = Clock::now() - kAge;
+            hub.broadcast(e);
+        }
+        // Not from a watch (default receivedAt): delivered, not observed.
+        hub.broadcast(makeEvent(EventType::TenantReleased, QStringLiteral("r%1").arg(live++), "t"));
+        hub.flush();
+    }
+    for (const auto &c : collectors)
+        QTRY_COMPARE_WITH_TIMEOUT(c->messages.size(), kReplay + live, kTimeout);
+
+    const auto h = hub.stats().deliveryLatency;
+    const quint64 expected = quint64(batches) * kStampedPerBatch; // per event, not per client
+    QCOMPARE(h.count, expected);
+    quint64 inBuckets = 0;
+    for (std::size_t i = 0; i < h.buckets.size(); ++i) {
+        inBuckets += h.buckets[i];
+        // Every observation is at least kAge: nothing in buckets whose bound is below it.
+        if (bh::hub::LatencyHistogram::BoundsSeconds.size() > i
+            && bh::hub::LatencyHistogram::BoundsSeconds[i] < 0.03)
+            QCOMPARE(h.buckets[i], quint64(0));
+    }
+    QCOMPARE(inBuckets, expected);
+    QVERIFY(h.sumSeconds >= double(expected) * 0.03);
+    // The 1 s old replay stamps would push the mean near 1 s; live ones stay well below.
+    QVERIFY(h.sumSeconds / double(expected) < 0.9);
 }
 
 QTEST_GUILESS_MAIN(tst_WsHub)
