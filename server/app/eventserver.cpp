@@ -24,16 +24,26 @@ namespace bh::app {
 namespace {
 const QLatin1String kWsPath("/ws");
 const QLatin1String kManagedSelector("boilerhouse.dev/managed=true");
+// A refused Origin is logged quoted and cut to this many characters (it is client input).
+constexpr qsizetype kMaxLoggedOriginChars = 256;
+
+http::Limits httpLimits(const EventServer::Config &config)
+{
+    http::Limits limits;
+    limits.maxConnections = config.hub.maxClients + config.restConnectionMargin;
+    return limits;
+}
 } // namespace
 
 EventServer::EventServer(Config config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
-    , m_http(new http::Server(this))
+    , m_http(new http::Server(httpLimits(m_config), this))
     , m_kube(new kube::KubeClient(m_config.cluster, this))
     , m_pods(new cache::ObjectStore(QStringLiteral("pods"), this))
     , m_claims(new cache::ObjectStore(QStringLiteral("boilerhouseclaims"), this))
     , m_journal(events::Journal::randomEpoch(), m_config.historyCapacity)
+    , m_upgradePolicy(m_config.upgrade)
 {
     m_pods->setProjection(&Projections::pod);
     m_claims->setProjection(&Projections::claim);
@@ -83,14 +93,7 @@ void EventServer::connectReflector(kube::Reflector *reflector, cache::ObjectStor
             [store](const QJsonObject &o) { store->applyModified(o); });
     connect(reflector, &kube::Reflector::deleted, store,
             [store](const QJsonObject &o) { store->applyDeleted(o); });
-    const QString plural = reflector->resource().plural;
-    connect(reflector, &kube::Reflector::stateChanged, this,
-            [plural](kube::Reflector::State state, const QString &reason) {
-                if (reason.isEmpty())
-                    qCInfo(lcServer).noquote() << plural << "watch:" << state;
-                else
-                    qCInfo(lcServer).noquote() << plural << "watch:" << state << "-" << reason;
-            });
+    // Reflector state changes are logged once, by the reflector itself (bh.kube).
 }
 
 bool EventServer::start()
@@ -151,6 +154,18 @@ void EventServer::route(http::Responder *responder)
         responder->send(m_api->errorResponse(request, 503, QStringLiteral("shutting down")));
         return;
     }
+    const hub::UpgradePolicy::Decision decision = m_upgradePolicy.decide(request);
+    if (!decision.allowed()) {
+        if (decision.verdict == hub::UpgradePolicy::Verdict::ForbiddenOrigin)
+            qCInfo(lcServer) << "refused /ws from origin"
+                             << QString::fromUtf8(decision.origin.left(kMaxLoggedOriginChars))
+                             << "from" << request.peerAddress().toString();
+        else
+            qCInfo(lcServer).noquote() << "refused /ws from" << request.peerAddress().toString()
+                                       << "-" << decision.message();
+        responder->send(m_api->errorResponse(request, decision.httpStatus(), decision.message()));
+        return;
+    }
     if (!m_hub->canAccept()) {
         responder->send(
             m_api->errorResponse(request, 503, QStringLiteral("too many WebSocket clients")));
@@ -171,6 +186,7 @@ void EventServer::route(http::Responder *responder)
     }
     hub::ClientOptions options;
     options.filter = *filter;
+    options.subprotocol = decision.subprotocol;
     if (query.hasQueryItem(QStringLiteral("since"))) {
         // PROTOCOL B.1: no initial replay; the events after the cursor (each with "seq"), or
         // stream.resync. Evaluated at handshake completion, in the turn the client goes live.

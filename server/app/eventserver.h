@@ -3,6 +3,7 @@
 #include "api/apiconfig.h"
 #include "events/journal.h"
 #include "hub/hubconfig.h"
+#include "hub/upgradepolicy.h"
 #include "kube/clusterconfig.h"
 #include "kube/reflectorconfig.h"
 
@@ -62,6 +63,13 @@ public:
         std::chrono::milliseconds shutdownGrace = DefaultShutdownGrace;
         // Live events kept for /ws?since= resume (PROTOCOL B.1).
         int historyCapacity = events::EventHistory::DefaultCapacity;
+        // PROTOCOL B.3: Origin allowlist and /ws API-key check, decided before the upgrade.
+        hub::UpgradePolicy::Config upgrade;
+        // The HTTP layer's connection cap is hub.maxClients plus this many for REST, probes
+        // and /ws handshakes being refused (default 1,000: 11,000 with the default 10,000
+        // clients; http::Limits' own 20,000 default equals a typical `ulimit -n`).
+        static constexpr int DefaultRestConnectionMargin = 1'000;
+        int restConnectionMargin = DefaultRestConnectionMargin;
     };
 
     explicit EventServer(Config config, QObject *parent = nullptr);
@@ -107,6 +115,7 @@ private:
     hub::WsHub *m_hub;
     api::RestApi *m_api;
     events::Journal m_journal;
+    hub::UpgradePolicy m_upgradePolicy;
     bool m_stopping = false;
 };
 

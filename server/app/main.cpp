@@ -14,6 +14,8 @@
 #include <QSslCertificate>
 #include <QSslKey>
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdio>
 
@@ -29,6 +31,27 @@ void printLine(FILE *stream, const QString &line)
 {
     std::fputs(qPrintable(line + QLatin1Char('\n')), stream);
     std::fflush(stream);
+}
+
+// Descriptors beyond the HTTP connection cap: watches, the simulator, logs, listen socket.
+constexpr rlim_t kFileLimitReserve = 256;
+
+// Every connection is a descriptor: raise the soft RLIMIT_NOFILE to the hard limit (as Go's
+// runtime does since 1.19), and warn when even that is below what the limits allow.
+void raiseFileLimit(rlim_t needed)
+{
+    rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            limit = raised;
+    }
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed)
+        qCWarning(lcServer) << "open-file limit" << limit.rlim_cur << "is below the" << needed
+                            << "that the client limits need: raise ulimit -n";
 }
 
 // Loads --tls-cert/--tls-key; empty config + *error on failure.
@@ -89,6 +112,10 @@ int main(int argc, char **argv)
     config.ns = options.ns;
     config.api.apiKey = options.apiKey;
     config.api.corsOrigins = options.corsOrigins;
+    config.upgrade.allowedOrigins = options.wsOrigins;
+    config.upgrade.requireAuth = options.wsAuth;
+    config.upgrade.apiKey = options.apiKey;
+    raiseFileLimit(config.hub.maxClients + config.restConnectionMargin + kFileLimitReserve);
     if (!options.tlsCertFile.isEmpty()) {
         QString error;
         config.tls = loadTls(options, &error);

@@ -1,5 +1,7 @@
 #include "optionsparser.h"
 
+#include "hub/upgradepolicy.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
@@ -97,8 +99,19 @@ OptionsParser::Result OptionsParser::parse(const QStringList &arguments,
     const QCommandLineOption verbose(
         QStringLiteral("verbose"),
         QStringLiteral("Debug logging for every bh.* category (else QT_LOGGING_RULES)."));
+    const QCommandLineOption wsOrigins(
+        QStringLiteral("ws-origins"),
+        QStringLiteral("Comma list of browser origins (scheme://host[:port]) allowed to open "
+                       "/ws; others get 403 (env BOILERHOUSE_WS_ORIGINS; unset = any)."),
+        QStringLiteral("origins"));
+    const QCommandLineOption wsAuth(
+        QStringLiteral("ws-auth"),
+        QStringLiteral("/ws needs the API key too: Authorization: Bearer, or the subprotocol "
+                       "base64url.bearer.boilerhouse.dev.<base64url(key)> (env "
+                       "BOILERHOUSE_WS_AUTH=1)."));
     parser.addOptions({ help, version, port, listenHost, ns, apiKey, apiKeyFile, cors, kubeconfig,
                         context, tlsCert, tlsKey, simulate, simulateRate, verbose });
+    parser.addOptions({ wsOrigins, wsAuth });
 
     if (!parser.parse(arguments))
         return invalid(parser.errorText());
@@ -175,6 +188,32 @@ OptionsParser::Result OptionsParser::parse(const QStringList &arguments,
         if (!trimmed.isEmpty())
             o.corsOrigins.append(trimmed);
     }
+
+    for (const QString &origin :
+         pick(parser, wsOrigins, environment, "BOILERHOUSE_WS_ORIGINS").split(QLatin1Char(','))) {
+        const QString trimmed = origin.trimmed();
+        if (trimmed.isEmpty())
+            continue;
+        if (!hub::UpgradePolicy::serializeOrigin(trimmed))
+            return invalid(QStringLiteral("invalid origin \"%1\" (--ws-origins / "
+                                          "BOILERHOUSE_WS_ORIGINS): expected scheme://host[:port]")
+                               .arg(trimmed));
+        o.wsOrigins.append(trimmed);
+    }
+    if (parser.isSet(wsAuth)) {
+        o.wsAuth = true;
+    } else {
+        const QString value =
+            environment.value(QStringLiteral("BOILERHOUSE_WS_AUTH")).trimmed().toLower();
+        if (value == QLatin1String("1") || value == QLatin1String("true"))
+            o.wsAuth = true;
+        else if (!value.isEmpty() && value != QLatin1String("0") && value != QLatin1String("false"))
+            return invalid(
+                QStringLiteral("invalid BOILERHOUSE_WS_AUTH \"%1\": expected 1 or 0").arg(value));
+    }
+    if (o.wsAuth && o.apiKey.isEmpty())
+        return invalid(QStringLiteral("--ws-auth / BOILERHOUSE_WS_AUTH=1 needs an API key "
+                                      "(--api-key, --api-key-file or BOILERHOUSE_API_KEY)"));
 
     o.kubeconfig = parser.isSet(kubeconfig) ? parser.value(kubeconfig) : QString();
     o.context = parser.value(context);

@@ -29,6 +29,11 @@ struct ServerOptions
     bool simulate = false; // --simulate: embedded simulator + demo scenario
     double simulateRate = 5; // --simulate-rate: scenario actions per second
     bool verbose = false; // --verbose: debug logging for bh.* categories
+    // --ws-origins / BOILERHOUSE_WS_ORIGINS (PROTOCOL B.3): browser origins allowed to open
+    // /ws, each "scheme://host[:port]"; empty = any origin.
+    QStringList wsOrigins;
+    // --ws-auth / BOILERHOUSE_WS_AUTH=1: /ws needs the API key too (needs an API key).
+    bool wsAuth = false;
 };
 
 } // namespace bh::app

@@ -15,6 +15,8 @@ private Q_SLOTS:
     void flagWinsOverEnvironment();
     void apiKeyFileFirstLine();
     void corsListIsTrimmed();
+    void wsProtectionOptions_data();
+    void wsProtectionOptions();
 };
 
 namespace {
@@ -128,6 +130,72 @@ void tst_optionsparser::corsListIsTrimmed()
 {
     const auto r = parse({ "--cors-origin", " https://a.example , ,https://b.example" });
     QCOMPARE(r.options.corsOrigins, (QStringList { "https://a.example", "https://b.example" }));
+}
+
+void tst_optionsparser::wsProtectionOptions_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QStringList>("env"); // NAME=value
+    QTest::addColumn<QStringList>("origins"); // expected; ignored when invalid
+    QTest::addColumn<bool>("wsAuth");
+    QTest::addColumn<QString>("error"); // a part of the one-line error; empty = valid
+
+    QTest::newRow("defaults: open") << QStringList {} << QStringList {} << QStringList {}
+                                    << false << QString();
+    QTest::newRow("origins from the variable, trimmed")
+        << QStringList {} << QStringList { "BOILERHOUSE_WS_ORIGINS= https://a.example , ,http://b:8080" }
+        << QStringList { "https://a.example", "http://b:8080" } << false << QString();
+    QTest::newRow("--ws-origins over the variable")
+        << QStringList { "--ws-origins", "https://c.example" }
+        << QStringList { "BOILERHOUSE_WS_ORIGINS=https://a.example" }
+        << QStringList { "https://c.example" } << false << QString();
+    QTest::newRow("origin with a path") << QStringList { "--ws-origins", "https://a.example/app" }
+                                        << QStringList {} << QStringList {} << false
+                                        << "invalid origin \"https://a.example/app\"";
+    QTest::newRow("origin without scheme") << QStringList {}
+                                           << QStringList { "BOILERHOUSE_WS_ORIGINS=a.example" }
+                                           << QStringList {} << false << "BOILERHOUSE_WS_ORIGINS";
+    QTest::newRow("BOILERHOUSE_WS_AUTH=1 with a key")
+        << QStringList {} << QStringList { "BOILERHOUSE_WS_AUTH=1", "BOILERHOUSE_API_KEY=k" }
+        << QStringList {} << true << QString();
+    QTest::newRow("--ws-auth with --api-key") << QStringList { "--ws-auth", "--api-key", "k" }
+                                              << QStringList {} << QStringList {} << true
+                                              << QString();
+    QTest::newRow("BOILERHOUSE_WS_AUTH=0") << QStringList {}
+                                           << QStringList { "BOILERHOUSE_WS_AUTH=0" }
+                                           << QStringList {} << false << QString();
+    QTest::newRow("BOILERHOUSE_WS_AUTH=1 without a key")
+        << QStringList {} << QStringList { "BOILERHOUSE_WS_AUTH=1" } << QStringList {} << false
+        << "needs an API key";
+    QTest::newRow("--ws-auth without a key") << QStringList { "--ws-auth" } << QStringList {}
+                                             << QStringList {} << false << "needs an API key";
+    QTest::newRow("BOILERHOUSE_WS_AUTH=maybe")
+        << QStringList {} << QStringList { "BOILERHOUSE_WS_AUTH=maybe", "BOILERHOUSE_API_KEY=k" }
+        << QStringList {} << false << "invalid BOILERHOUSE_WS_AUTH";
+}
+
+void tst_optionsparser::wsProtectionOptions()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QStringList, env);
+    QFETCH(QStringList, origins);
+    QFETCH(bool, wsAuth);
+    QFETCH(QString, error);
+    QList<QPair<QString, QString>> variables;
+    for (const QString &assignment : env) {
+        const qsizetype eq = assignment.indexOf('=');
+        variables.append({ assignment.left(eq), assignment.mid(eq + 1) });
+    }
+    const auto r = parse(args, variables);
+    if (!error.isEmpty()) {
+        QCOMPARE(r.outcome, OptionsParser::Outcome::Invalid);
+        QVERIFY2(r.error.contains(error), qPrintable(r.error));
+        QVERIFY(!r.error.contains('\n'));
+        return;
+    }
+    QCOMPARE(r.outcome, OptionsParser::Outcome::Run);
+    QCOMPARE(r.options.wsOrigins, origins);
+    QCOMPARE(r.options.wsAuth, wsAuth);
 }
 
 QTEST_GUILESS_MAIN(tst_optionsparser)
