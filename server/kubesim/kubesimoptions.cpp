@@ -22,6 +22,8 @@ QString KubesimOptions::usage()
         "  --seed N                 scenario seed (default 1)\n"
         "  --pods N                 preload N pods (benchmarks)\n"
         "  --log FILE               append every request line to FILE\n"
+        "  --state-file FILE        keep objects and resourceVersions in FILE across restarts\n"
+        "                           (loaded at start when it exists, saved after every change)\n"
         "  --gone-as-http           answer expired watches with HTTP 410 instead of an ERROR "
         "event\n"
         "  --deploy-kinds           also serve ServiceAccount/Service/Deployment/Role/RoleBinding "
@@ -62,6 +64,7 @@ std::optional<KubesimOptions> KubesimOptions::parse(const QStringList &args, QSt
                                           "--seed",
                                           "--pods",
                                           "--log",
+                                          "--state-file",
                                           "--history-limit",
                                           "--history-max-age",
                                           "--bookmark-interval" };
@@ -146,6 +149,10 @@ std::optional<KubesimOptions> KubesimOptions::parse(const QStringList &args, QSt
             if (value.isEmpty())
                 return fail(QStringLiteral("--log: empty file name"));
             o.logFile = value;
+        } else if (arg == QLatin1String("--state-file")) {
+            if (value.isEmpty())
+                return fail(QStringLiteral("--state-file: empty file name"));
+            o.stateFile = value;
         } else if (arg == QLatin1String("--history-limit")) {
             if (!number(1, 10'000'000, &n))
                 return fail(

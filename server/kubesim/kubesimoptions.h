@@ -20,6 +20,7 @@ struct KubesimOptions
     bool scenario = false; // --scenario demo
     ScenarioConfig scenarioConfig;
     QString logFile; // --log
+    QString stateFile; // --state-file (empty = state lives in memory only)
     int preloadPods = 0; // --pods
     QString tlsCertFile;
     QString tlsKeyFile;

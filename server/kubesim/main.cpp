@@ -2,6 +2,7 @@
 #include "kubesimoptions.h"
 #include "scenario.h"
 #include "simulator.h"
+#include "statefile.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -105,7 +106,28 @@ int main(int argc, char **argv)
             log.flush();
         });
     }
+    std::unique_ptr<StateFile> stateFile;
+    if (!options->stateFile.isEmpty()) {
+        stateFile = std::make_unique<StateFile>(options->stateFile, sim.store());
+        if (!stateFile->load()) {
+            std::fprintf(stderr, "boilerhouse-kubesim: --state-file: %s\n",
+                         qPrintable(stateFile->errorString()));
+            return 2;
+        }
+        QObject::connect(
+            stateFile.get(), &StateFile::saveFailed, stateFile.get(), [](const QString &why) {
+                std::fprintf(stderr, "boilerhouse-kubesim: --state-file: %s\n", qPrintable(why));
+            });
+    }
     preloadPods(sim.store(), options->simulator.namespaces.value(0), options->preloadPods);
+    if (stateFile) {
+        if (!stateFile->save()) { // the file exists from the start (and is writable)
+            std::fprintf(stderr, "boilerhouse-kubesim: --state-file: %s\n",
+                         qPrintable(stateFile->errorString()));
+            return 2;
+        }
+        stateFile->setAutoSave(true);
+    }
     if (!sim.start()) {
         std::fprintf(stderr, "boilerhouse-kubesim: cannot listen on %s:%u: %s\n",
                      qPrintable(options->simulator.address.toString()),
@@ -145,5 +167,10 @@ int main(int argc, char **argv)
     }
     const int rc = app.exec();
     scenario.reset();
+    if (stateFile && !stateFile->save()) {
+        std::fprintf(stderr, "boilerhouse-kubesim: --state-file: %s\n",
+                     qPrintable(stateFile->errorString()));
+        return 1;
+    }
     return rc;
 }

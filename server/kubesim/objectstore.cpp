@@ -317,4 +317,64 @@ void ObjectStore::compact()
     qCInfo(lcSim) << "history compacted at resourceVersion" << m_resourceVersion;
 }
 
+QJsonObject ObjectStore::saveState() const
+{
+    QJsonObject state { { "resourceVersion", QString::number(m_resourceVersion) } };
+    for (Resource r : { Resource::Pods, Resource::Claims }) {
+        QJsonArray items;
+        for (const ObjectPtr &o : current(r))
+            items.append(o->json());
+        state.insert(ResourceType::of(r).plural, items);
+    }
+    return state;
+}
+
+bool ObjectStore::restoreState(const QJsonObject &state, QString *error)
+{
+    const auto fail = [error](const QString &msg) {
+        if (error)
+            *error = msg;
+        return false;
+    };
+    bool ok = false;
+    const quint64 rv = state.value(QLatin1String("resourceVersion")).toString().toULongLong(&ok);
+    if (!ok || rv == 0)
+        return fail(QStringLiteral("state: \"resourceVersion\" must be a positive number string"));
+    Snapshot maps[2];
+    int index = 0;
+    for (Resource r : { Resource::Pods, Resource::Claims }) {
+        const ResourceType &rt = ResourceType::of(r);
+        const QJsonValue items = state.value(rt.plural);
+        if (!items.isArray())
+            return fail(QStringLiteral("state: \"%1\" must be an array").arg(rt.plural));
+        for (const QJsonValue &item : items.toArray()) {
+            if (!item.isObject())
+                return fail(
+                    QStringLiteral("state: an item of \"%1\" is not an object").arg(rt.plural));
+            auto stored = std::make_shared<const StoredObject>(item.toObject());
+            if (stored->name().isEmpty() || stored->ns().isEmpty())
+                return fail(QStringLiteral("state: an item of \"%1\" has no metadata.name or "
+                                           "metadata.namespace")
+                                .arg(rt.plural));
+            if (stored->resourceVersion() == 0 || stored->resourceVersion() > rv)
+                return fail(QStringLiteral("state: %1 %2/%3 has resourceVersion %4, not in 1..%5")
+                                .arg(rt.plural, stored->ns(), stored->name())
+                                .arg(stored->resourceVersion())
+                                .arg(rv));
+            const QString k = key(stored->ns(), stored->name());
+            if (maps[index].contains(k))
+                return fail(QStringLiteral("state: %1 %2 appears twice").arg(rt.plural, k));
+            maps[index].insert(k, std::move(stored));
+        }
+        ++index;
+    }
+    m_pods = std::move(maps[0]);
+    m_claims = std::move(maps[1]);
+    m_resourceVersion = rv;
+    m_history.compact(rv);
+    qCInfo(lcSim) << "state restored at resourceVersion" << rv << ":" << m_pods.size() << "pods,"
+                  << m_claims.size() << "claims";
+    return true;
+}
+
 } // namespace bh::sim

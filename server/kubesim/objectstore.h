@@ -78,6 +78,15 @@ public:
     // Every resourceVersion older than the current one now gets 410.
     void compact();
 
+    // The whole state as JSON: {"resourceVersion":"N","pods":[…],"claims":[…]}, objects as
+    // stored (with their resourceVersions). What etcd keeps across an apiserver restart.
+    QJsonObject saveState() const;
+    // Replaces every object and the resourceVersion counter with a saveState() result.
+    // Emits nothing; the history is left compacted at the restored resourceVersion (a
+    // restarted apiserver's watch cache starts there: older versions get 410). On bad input
+    // returns false with one line in *error and changes nothing.
+    bool restoreState(const QJsonObject &state, QString *error);
+
 Q_SIGNALS:
     // Emitted synchronously after every change (one resourceVersion each).
     void changed(const bh::sim::StoreEventPtr &event);
