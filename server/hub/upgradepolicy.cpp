@@ -125,8 +125,7 @@ UpgradePolicy::Decision UpgradePolicy::decide(const http::Request &request) cons
     decision.origin = request.header(OriginHeader);
     // No Origin header: not a browser (browsers always send one on WebSocket handshakes).
     if (!m_origins.isEmpty() && request.hasHeader(OriginHeader)) {
-        const std::optional<QString> origin =
-            serializeOrigin(QString::fromUtf8(decision.origin));
+        const std::optional<QString> origin = serializeOrigin(QString::fromUtf8(decision.origin));
         if (!origin || !m_origins.contains(*origin)) {
             decision.verdict = Verdict::ForbiddenOrigin;
             return decision;

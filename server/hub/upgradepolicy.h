@@ -50,7 +50,8 @@ public:
         QString message() const; // the JSON error text; empty when allowed
     };
 
-    // The subprotocol prefix of the key (as the kube-apiserver's base64url.bearer.authorization.k8s.io.).
+    // The subprotocol prefix of the key (as the kube-apiserver's
+    // base64url.bearer.authorization.k8s.io.).
     static constexpr char BearerProtocolPrefix[] = "base64url.bearer.boilerhouse.dev.";
 
     UpgradePolicy(); // allows everything (part A)

@@ -56,28 +56,50 @@ void tst_upgradepolicy::serializesOriginsLikeBrowsers_data()
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("expected"); // empty = invalid
 
-    QTest::newRow("plain") << "http://example.com" << "http://example.com";
-    QTest::newRow("upper-case scheme and host") << "HTTP://Example.COM" << "http://example.com";
-    QTest::newRow("default http port dropped") << "http://example.com:80" << "http://example.com";
-    QTest::newRow("default https port dropped") << "https://a.b:443" << "https://a.b";
-    QTest::newRow("443 kept on http") << "http://a.b:443" << "http://a.b:443";
-    QTest::newRow("other port kept") << "http://127.0.0.1:8080" << "http://127.0.0.1:8080";
-    QTest::newRow("leading zeros in port") << "http://a:08080" << "http://a:8080";
-    QTest::newRow("trailing slash") << "https://a.b/" << "https://a.b";
-    QTest::newRow("ipv6 compressed") << "http://[0:0:0:0:0:0:0:1]:3000" << "http://[::1]:3000";
-    QTest::newRow("null origin") << "null" << "null";
-    QTest::newRow("path") << "http://a.b/x" << "";
-    QTest::newRow("query") << "http://a.b?x" << "";
-    QTest::newRow("userinfo") << "http://u@a.b" << "";
-    QTest::newRow("no scheme") << "a.b:80" << "";
-    QTest::newRow("empty port") << "http://a.b:" << "";
-    QTest::newRow("port too large") << "http://a.b:65536" << "";
-    QTest::newRow("bad ipv6") << "http://[zz::1]" << "";
-    QTest::newRow("ipv4 in brackets") << "http://[1.2.3.4]" << "";
-    QTest::newRow("empty label") << "http://a..b" << "";
-    QTest::newRow("star") << "*" << "";
-    QTest::newRow("empty") << "" << "";
-    QTest::newRow("space inside") << "http://a b" << "";
+    QTest::newRow("plain") << "http://example.com"
+                           << "http://example.com";
+    QTest::newRow("upper-case scheme and host") << "HTTP://Example.COM"
+                                                << "http://example.com";
+    QTest::newRow("default http port dropped") << "http://example.com:80"
+                                               << "http://example.com";
+    QTest::newRow("default https port dropped") << "https://a.b:443"
+                                                << "https://a.b";
+    QTest::newRow("443 kept on http") << "http://a.b:443"
+                                      << "http://a.b:443";
+    QTest::newRow("other port kept") << "http://127.0.0.1:8080"
+                                     << "http://127.0.0.1:8080";
+    QTest::newRow("leading zeros in port") << "http://a:08080"
+                                           << "http://a:8080";
+    QTest::newRow("trailing slash") << "https://a.b/"
+                                    << "https://a.b";
+    QTest::newRow("ipv6 compressed") << "http://[0:0:0:0:0:0:0:1]:3000"
+                                     << "http://[::1]:3000";
+    QTest::newRow("null origin") << "null"
+                                 << "null";
+    QTest::newRow("path") << "http://a.b/x"
+                          << "";
+    QTest::newRow("query") << "http://a.b?x"
+                           << "";
+    QTest::newRow("userinfo") << "http://u@a.b"
+                              << "";
+    QTest::newRow("no scheme") << "a.b:80"
+                               << "";
+    QTest::newRow("empty port") << "http://a.b:"
+                                << "";
+    QTest::newRow("port too large") << "http://a.b:65536"
+                                    << "";
+    QTest::newRow("bad ipv6") << "http://[zz::1]"
+                              << "";
+    QTest::newRow("ipv4 in brackets") << "http://[1.2.3.4]"
+                                      << "";
+    QTest::newRow("empty label") << "http://a..b"
+                                 << "";
+    QTest::newRow("star") << "*"
+                          << "";
+    QTest::newRow("empty") << ""
+                           << "";
+    QTest::newRow("space inside") << "http://a b"
+                                  << "";
 }
 
 void tst_upgradepolicy::serializesOriginsLikeBrowsers()
@@ -104,12 +126,12 @@ void tst_upgradepolicy::refusesUnlistedOrigins_data()
                             << Verdict::Allowed;
     QTest::newRow("listed, other case and default port")
         << list << QByteArrayList { "HTTPS://Dash.Example.com:443" } << Verdict::Allowed;
-    QTest::newRow("listed with port") << list << QByteArrayList { "http://localhost:8080" }
-                                      << Verdict::Allowed;
-    QTest::newRow("no Origin header: not a browser") << list << QByteArrayList {}
-                                                     << Verdict::Allowed;
-    QTest::newRow("unlisted host") << list << QByteArrayList { "https://evil.example.com" }
-                                   << Verdict::ForbiddenOrigin;
+    QTest::newRow("listed with port")
+        << list << QByteArrayList { "http://localhost:8080" } << Verdict::Allowed;
+    QTest::newRow("no Origin header: not a browser")
+        << list << QByteArrayList {} << Verdict::Allowed;
+    QTest::newRow("unlisted host")
+        << list << QByteArrayList { "https://evil.example.com" } << Verdict::ForbiddenOrigin;
     QTest::newRow("listed host, other scheme")
         << list << QByteArrayList { "http://dash.example.com" } << Verdict::ForbiddenOrigin;
     QTest::newRow("listed host, other port")
@@ -119,15 +141,14 @@ void tst_upgradepolicy::refusesUnlistedOrigins_data()
     QTest::newRow("listed host as a prefix")
         << list << QByteArrayList { "https://dash.example.com.evil.net" }
         << Verdict::ForbiddenOrigin;
-    QTest::newRow("opaque null origin") << list << QByteArrayList { "null" }
-                                        << Verdict::ForbiddenOrigin;
-    QTest::newRow("empty Origin header") << list << QByteArrayList { "" }
-                                         << Verdict::ForbiddenOrigin;
-    QTest::newRow("malformed Origin") << list << QByteArrayList { "https://dash.example.com/x" }
-                                      << Verdict::ForbiddenOrigin;
-    QTest::newRow("no allowlist: any origin") << QStringList {}
-                                              << QByteArrayList { "https://evil.example.com" }
-                                              << Verdict::Allowed;
+    QTest::newRow("opaque null origin")
+        << list << QByteArrayList { "null" } << Verdict::ForbiddenOrigin;
+    QTest::newRow("empty Origin header")
+        << list << QByteArrayList { "" } << Verdict::ForbiddenOrigin;
+    QTest::newRow("malformed Origin")
+        << list << QByteArrayList { "https://dash.example.com/x" } << Verdict::ForbiddenOrigin;
+    QTest::newRow("no allowlist: any origin")
+        << QStringList {} << QByteArrayList { "https://evil.example.com" } << Verdict::Allowed;
 }
 
 void tst_upgradepolicy::refusesUnlistedOrigins()
@@ -159,8 +180,7 @@ void tst_upgradepolicy::parsesOfferedProtocols_data()
         << QByteArrayList { " a ,b,  c" } << QByteArrayList { "a", "b", "c" };
     QTest::newRow("several headers in order")
         << QByteArrayList { "a, b", "c" } << QByteArrayList { "a", "b", "c" };
-    QTest::newRow("empty items dropped") << QByteArrayList { ",a,,", "" }
-                                         << QByteArrayList { "a" };
+    QTest::newRow("empty items dropped") << QByteArrayList { ",a,,", "" } << QByteArrayList { "a" };
 }
 
 void tst_upgradepolicy::parsesOfferedProtocols()
@@ -217,10 +237,10 @@ void tst_upgradepolicy::checksKeyFromHeaderOrSubprotocol_data()
     const QByteArray malformed = QByteArray(UpgradePolicy::BearerProtocolPrefix) + "***";
     using H = bh::http::HeaderList;
 
-    QTest::newRow("bearer header") << true << H { { "Authorization", "Bearer " + kKey } }
-                                   << Verdict::Allowed << QByteArray();
-    QTest::newRow("wrong bearer header") << true << H { { "Authorization", "Bearer nope" } }
-                                         << Verdict::InvalidKey << QByteArray();
+    QTest::newRow("bearer header")
+        << true << H { { "Authorization", "Bearer " + kKey } } << Verdict::Allowed << QByteArray();
+    QTest::newRow("wrong bearer header")
+        << true << H { { "Authorization", "Bearer nope" } } << Verdict::InvalidKey << QByteArray();
     QTest::newRow("key as a prefix of the token")
         << true << H { { "Authorization", "Bearer " + kKey + "x" } } << Verdict::InvalidKey
         << QByteArray();
@@ -229,16 +249,16 @@ void tst_upgradepolicy::checksKeyFromHeaderOrSubprotocol_data()
     QTest::newRow("nothing") << true << H {} << Verdict::MissingCredentials << QByteArray();
     QTest::newRow("only other protocols") << true << H { { "Sec-WebSocket-Protocol", "chat" } }
                                           << Verdict::MissingCredentials << QByteArray();
-    QTest::newRow("subprotocol alone") << true << H { { "Sec-WebSocket-Protocol", good } }
-                                       << Verdict::Allowed << good;
+    QTest::newRow("subprotocol alone")
+        << true << H { { "Sec-WebSocket-Protocol", good } } << Verdict::Allowed << good;
     QTest::newRow("subprotocol among others, one header")
-        << true << H { { "Sec-WebSocket-Protocol", "chat, " + good + ", v2" } }
-        << Verdict::Allowed << good;
+        << true << H { { "Sec-WebSocket-Protocol", "chat, " + good + ", v2" } } << Verdict::Allowed
+        << good;
     QTest::newRow("subprotocol in a second header")
         << true << H { { "Sec-WebSocket-Protocol", "chat" }, { "Sec-WebSocket-Protocol", good } }
         << Verdict::Allowed << good;
-    QTest::newRow("wrong key in subprotocol") << true << H { { "Sec-WebSocket-Protocol", wrong } }
-                                              << Verdict::InvalidKey << QByteArray();
+    QTest::newRow("wrong key in subprotocol")
+        << true << H { { "Sec-WebSocket-Protocol", wrong } } << Verdict::InvalidKey << QByteArray();
     QTest::newRow("malformed base64 in subprotocol")
         << true << H { { "Sec-WebSocket-Protocol", malformed } } << Verdict::InvalidKey
         << QByteArray();
@@ -246,8 +266,7 @@ void tst_upgradepolicy::checksKeyFromHeaderOrSubprotocol_data()
         << true << H { { "Sec-WebSocket-Protocol", good + "," + wrong } } << Verdict::InvalidKey
         << QByteArray();
     QTest::newRow("header wins over a wrong subprotocol")
-        << true
-        << H { { "Authorization", "Bearer " + kKey }, { "Sec-WebSocket-Protocol", wrong } }
+        << true << H { { "Authorization", "Bearer " + kKey }, { "Sec-WebSocket-Protocol", wrong } }
         << Verdict::Allowed << QByteArray();
     QTest::newRow("wrong header is not rescued by the subprotocol")
         << true << H { { "Authorization", "Bearer x" }, { "Sec-WebSocket-Protocol", good } }
@@ -312,8 +331,8 @@ void tst_upgradepolicy::originIsCheckedBeforeTheKey()
                      { { "Origin", "https://evil.example" }, { "Sec-WebSocket-Protocol", good } }))
                  .verdict,
              Verdict::ForbiddenOrigin);
-    const UpgradePolicy::Decision ok = policy.decide(
-        upgradeRequest({ { "Origin", "https://dash.example.com" }, { "Sec-WebSocket-Protocol", good } }));
+    const UpgradePolicy::Decision ok = policy.decide(upgradeRequest(
+        { { "Origin", "https://dash.example.com" }, { "Sec-WebSocket-Protocol", good } }));
     QCOMPARE(ok.verdict, Verdict::Allowed);
     QCOMPARE(ok.subprotocol, good);
     QCOMPARE(policy.decide(upgradeRequest({ { "Origin", "https://dash.example.com" } })).verdict,

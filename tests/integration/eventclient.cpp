@@ -30,6 +30,11 @@ void EventClient::open(const QUrl &url)
     m_socket.open(url);
 }
 
+void EventClient::open(const QNetworkRequest &request)
+{
+    m_socket.open(request);
+}
+
 QByteArrayList EventClient::framesOfType(const QByteArray &type) const
 {
     QByteArrayList out;

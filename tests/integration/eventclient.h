@@ -3,6 +3,7 @@
 #include "clusterfixture.h"
 
 #include <QByteArrayList>
+#include <QNetworkRequest>
 #include <QObject>
 #include <QWebSocket>
 
@@ -17,6 +18,8 @@ public:
     ~EventClient() override;
 
     void open(const QUrl &url);
+    // With extra handshake headers (Origin, Sec-WebSocket-Protocol, Authorization).
+    void open(const QNetworkRequest &request);
     void close() { m_socket.close(); }
     QWebSocket &socket() { return m_socket; }
 

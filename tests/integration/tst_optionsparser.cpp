@@ -140,30 +140,31 @@ void tst_optionsparser::wsProtectionOptions_data()
     QTest::addColumn<bool>("wsAuth");
     QTest::addColumn<QString>("error"); // a part of the one-line error; empty = valid
 
-    QTest::newRow("defaults: open") << QStringList {} << QStringList {} << QStringList {}
-                                    << false << QString();
+    QTest::newRow("defaults: open")
+        << QStringList {} << QStringList {} << QStringList {} << false << QString();
     QTest::newRow("origins from the variable, trimmed")
-        << QStringList {} << QStringList { "BOILERHOUSE_WS_ORIGINS= https://a.example , ,http://b:8080" }
+        << QStringList {}
+        << QStringList { "BOILERHOUSE_WS_ORIGINS= https://a.example , ,http://b:8080" }
         << QStringList { "https://a.example", "http://b:8080" } << false << QString();
     QTest::newRow("--ws-origins over the variable")
         << QStringList { "--ws-origins", "https://c.example" }
         << QStringList { "BOILERHOUSE_WS_ORIGINS=https://a.example" }
         << QStringList { "https://c.example" } << false << QString();
-    QTest::newRow("origin with a path") << QStringList { "--ws-origins", "https://a.example/app" }
-                                        << QStringList {} << QStringList {} << false
-                                        << "invalid origin \"https://a.example/app\"";
-    QTest::newRow("origin without scheme") << QStringList {}
-                                           << QStringList { "BOILERHOUSE_WS_ORIGINS=a.example" }
-                                           << QStringList {} << false << "BOILERHOUSE_WS_ORIGINS";
+    QTest::newRow("origin with a path")
+        << QStringList { "--ws-origins", "https://a.example/app" } << QStringList {}
+        << QStringList {} << false << "invalid origin \"https://a.example/app\"";
+    QTest::newRow("origin without scheme")
+        << QStringList {} << QStringList { "BOILERHOUSE_WS_ORIGINS=a.example" } << QStringList {}
+        << false << "BOILERHOUSE_WS_ORIGINS";
     QTest::newRow("BOILERHOUSE_WS_AUTH=1 with a key")
         << QStringList {} << QStringList { "BOILERHOUSE_WS_AUTH=1", "BOILERHOUSE_API_KEY=k" }
         << QStringList {} << true << QString();
-    QTest::newRow("--ws-auth with --api-key") << QStringList { "--ws-auth", "--api-key", "k" }
-                                              << QStringList {} << QStringList {} << true
-                                              << QString();
-    QTest::newRow("BOILERHOUSE_WS_AUTH=0") << QStringList {}
-                                           << QStringList { "BOILERHOUSE_WS_AUTH=0" }
-                                           << QStringList {} << false << QString();
+    QTest::newRow("--ws-auth with --api-key")
+        << QStringList { "--ws-auth", "--api-key", "k" } << QStringList {} << QStringList {} << true
+        << QString();
+    QTest::newRow("BOILERHOUSE_WS_AUTH=0")
+        << QStringList {} << QStringList { "BOILERHOUSE_WS_AUTH=0" } << QStringList {} << false
+        << QString();
     QTest::newRow("BOILERHOUSE_WS_AUTH=1 without a key")
         << QStringList {} << QStringList { "BOILERHOUSE_WS_AUTH=1" } << QStringList {} << false
         << "needs an API key";
