@@ -49,6 +49,9 @@ private Q_SLOTS:
     void answersLikeTheRestApi();
     void originIsCheckedBeforeTheKey();
     void protocolRoundTripsEveryKeyLength();
+    // Not a timed assertion: prints the cost of one decision (README figure).
+    void decideBenchmark_data();
+    void decideBenchmark();
 };
 
 void tst_upgradepolicy::serializesOriginsLikeBrowsers_data()
@@ -350,6 +353,38 @@ void tst_upgradepolicy::protocolRoundTripsEveryKeyLength()
         const std::optional<QByteArray> decoded = UpgradePolicy::keyFromProtocol(token);
         QVERIFY2(decoded, token.constData());
         QCOMPARE(*decoded, key);
+    }
+}
+
+void tst_upgradepolicy::decideBenchmark_data()
+{
+    QTest::addColumn<bool>("origins");
+    QTest::addColumn<bool>("auth");
+    QTest::newRow("part A (nothing set)") << false << false;
+    QTest::newRow("allowlist of 5") << true << false;
+    QTest::newRow("allowlist of 5 + bearer subprotocol") << true << true;
+}
+
+void tst_upgradepolicy::decideBenchmark()
+{
+    QFETCH(bool, origins);
+    QFETCH(bool, auth);
+    UpgradePolicy::Config config;
+    if (origins)
+        config.allowedOrigins = { "https://a.example", "https://b.example", "https://c.example",
+                                  "http://localhost:8080", "https://dash.example.com" };
+    config.requireAuth = auth;
+    config.apiKey = kKey;
+    const UpgradePolicy policy(config);
+    bh::http::HeaderList headers { { "Origin", "https://dash.example.com" } };
+    if (auth)
+        headers.append(
+            { "Sec-WebSocket-Protocol", "chat, " + UpgradePolicy::protocolForKey(kKey) });
+    const bh::http::Request request = upgradeRequest(headers);
+    QBENCHMARK
+    {
+        const UpgradePolicy::Decision decision = policy.decide(request);
+        QVERIFY(decision.allowed());
     }
 }
 
