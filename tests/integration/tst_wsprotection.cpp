@@ -37,6 +37,8 @@ private Q_SLOTS:
     void qtClientWithListedOriginAndSubprotocolReceivesEvents();
     void qtClientWithBearerHeaderReceivesEvents();
     void restAuthUnchanged();
+    void badSettingsExit2_data();
+    void badSettingsExit2();
 
 private:
     bool waitReady(ServerProcess &server);
@@ -239,6 +241,43 @@ void tst_wsprotection::restAuthUnchanged()
         m_http.get(m_origins.url("/api/v1/instances"), { { "Origin", "https://evil.example" } })
             .status,
         200);
+}
+
+void tst_wsprotection::badSettingsExit2_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QStringList>("variables"); // NAME=value
+    QTest::addColumn<QString>("line"); // the one stderr line
+
+    QTest::newRow("WS_AUTH without a key")
+        << QStringList {} << QStringList { "BOILERHOUSE_WS_AUTH=1" }
+        << "boilerhouse-server: --ws-auth / BOILERHOUSE_WS_AUTH=1 needs an API key (--api-key, "
+           "--api-key-file or BOILERHOUSE_API_KEY)";
+    QTest::newRow("--ws-auth without a key")
+        << QStringList { "--ws-auth" } << QStringList {}
+        << "boilerhouse-server: --ws-auth / BOILERHOUSE_WS_AUTH=1 needs an API key (--api-key, "
+           "--api-key-file or BOILERHOUSE_API_KEY)";
+    QTest::newRow("origin with a path")
+        << QStringList { "--ws-origins", "https://a.example/app" } << QStringList {}
+        << "boilerhouse-server: invalid origin \"https://a.example/app\" (--ws-origins / "
+           "BOILERHOUSE_WS_ORIGINS): expected scheme://host[:port]";
+}
+
+void tst_wsprotection::badSettingsExit2()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QStringList, variables);
+    QFETCH(QString, line);
+    QProcessEnvironment env = ServerProcess::cleanEnvironment();
+    env.insert("KUBECONFIG", m_cluster.kubeconfigPath());
+    for (const QString &assignment : variables)
+        env.insert(assignment.section('=', 0, 0), assignment.section('=', 1));
+    ServerProcess process;
+    QVERIFY(process.run(arguments, env));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 2);
+    QCOMPARE(process.stderrText(), line + '\n');
+    QVERIFY(process.stdoutLines().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_wsprotection)
