@@ -258,7 +258,8 @@ bool PrometheusText::histogram(const Labels &labels, const QList<double> &upperB
     if (counts.size() != upperBounds.size() + 1)
         return fail(Error::BadHistogram);
     for (qsizetype i = 0; i < upperBounds.size(); ++i) {
-        if (!std::isfinite(upperBounds.at(i)) || (i > 0 && upperBounds.at(i) <= upperBounds.at(i - 1)))
+        if (!std::isfinite(upperBounds.at(i))
+            || (i > 0 && upperBounds.at(i) <= upperBounds.at(i - 1)))
             return fail(Error::BadHistogram);
     }
     const qsizetype start = m_text.size();

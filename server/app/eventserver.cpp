@@ -11,6 +11,7 @@
 #include "kube/kubeclient.h"
 #include "kube/reflector.h"
 #include "projections.h"
+#include "servermetrics.h"
 
 #include <QTcpSocket>
 #include <QTimer>
@@ -75,6 +76,14 @@ EventServer::EventServer(Config config, QObject *parent)
     m_api = new api::RestApi(m_config.api, m_pods, m_claims, this);
     m_api->setReadinessProvider([this] { return readiness(); });
     m_api->setCursorProvider([this] { return m_journal.cursor().toString(); });
+    ServerMetrics::Sources metricsSources;
+    metricsSources.hub = m_hub;
+    metricsSources.deriver = m_deriver;
+    metricsSources.journal = &m_journal;
+    metricsSources.resources = { { podRef.plural, m_podReflector, m_pods },
+                                 { claimRef.plural, m_claimReflector, m_claims } };
+    m_api->setMetricsProvider(
+        [metrics = ServerMetrics(std::move(metricsSources))] { return metrics.scrape(); });
 
     if (!m_config.tls.isNull())
         m_http->setTlsConfiguration(m_config.tls);

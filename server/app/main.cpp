@@ -2,6 +2,7 @@
 // deriver -> hub / REST) -> listen; SIGTERM/SIGINT -> close every WebSocket with 1001, exit 0.
 
 #include "eventserver.h"
+#include "loghandler.h"
 #include "optionsparser.h"
 #include "signalwatcher.h"
 #include "simulation.h"
@@ -103,6 +104,8 @@ int main(int argc, char **argv)
         return ExitConfig;
     }
     const app::ServerOptions &options = parsed.options;
+    // Installed before anything logs: with --log-format json every later stderr line is JSON.
+    const app::LogHandler logHandler(options.logFormat);
     if (options.verbose)
         QLoggingCategory::setFilterRules(QStringLiteral("bh.*.debug=true"));
 
@@ -120,7 +123,7 @@ int main(int argc, char **argv)
         QString error;
         config.tls = loadTls(options, &error);
         if (config.tls.isNull()) {
-            printLine(stderr, QStringLiteral("boilerhouse-server: %1").arg(error));
+            logHandler.error(QStringLiteral("boilerhouse-server: %1").arg(error));
             return ExitConfig;
         }
     }
@@ -129,8 +132,8 @@ int main(int argc, char **argv)
     if (options.simulate) {
         simulation = new app::Simulation(options.ns, options.simulateRate, &app);
         if (!simulation->start()) {
-            printLine(stderr,
-                      QStringLiteral("boilerhouse-server: %1").arg(simulation->errorString()));
+            logHandler.error(
+                QStringLiteral("boilerhouse-server: %1").arg(simulation->errorString()));
             return ExitRuntime;
         }
         config.cluster.server = simulation->url();
@@ -142,7 +145,7 @@ int main(int argc, char **argv)
         loaderOptions.context = options.context;
         const kube::ConfigLoader::Result loaded = kube::ConfigLoader::load(loaderOptions);
         if (!loaded.ok()) {
-            printLine(stderr, QStringLiteral("boilerhouse-server: %1").arg(loaded.message));
+            logHandler.error(QStringLiteral("boilerhouse-server: %1").arg(loaded.message));
             return ExitConfig;
         }
         config.cluster = loaded.config;
@@ -150,13 +153,12 @@ int main(int argc, char **argv)
 
     app::SignalWatcher signalWatcher({ SIGTERM, SIGINT });
     if (!signalWatcher.isValid()) {
-        printLine(stderr,
-                  QStringLiteral("boilerhouse-server: %1").arg(signalWatcher.errorString()));
+        logHandler.error(QStringLiteral("boilerhouse-server: %1").arg(signalWatcher.errorString()));
         return ExitRuntime;
     }
     app::EventServer server(config);
     if (!server.start()) {
-        printLine(stderr, QStringLiteral("boilerhouse-server: %1").arg(server.errorString()));
+        logHandler.error(QStringLiteral("boilerhouse-server: %1").arg(server.errorString()));
         return ExitRuntime;
     }
     QObject::connect(&signalWatcher, &app::SignalWatcher::signalReceived, &server,

@@ -99,6 +99,11 @@ OptionsParser::Result OptionsParser::parse(const QStringList &arguments,
     const QCommandLineOption verbose(
         QStringLiteral("verbose"),
         QStringLiteral("Debug logging for every bh.* category (else QT_LOGGING_RULES)."));
+    const QCommandLineOption logFormat(
+        QStringLiteral("log-format"),
+        QStringLiteral("Log lines on stderr: text, or json = one JSON object per line "
+                       "(env LOG_FORMAT, default text)."),
+        QStringLiteral("format"));
     const QCommandLineOption wsOrigins(
         QStringLiteral("ws-origins"),
         QStringLiteral("Comma list of browser origins (scheme://host[:port]) allowed to open "
@@ -112,6 +117,7 @@ OptionsParser::Result OptionsParser::parse(const QStringList &arguments,
     parser.addOptions({ help, version, port, listenHost, ns, apiKey, apiKeyFile, cors, kubeconfig,
                         context, tlsCert, tlsKey, simulate, simulateRate, verbose });
     parser.addOptions({ wsOrigins, wsAuth });
+    parser.addOption(logFormat);
 
     if (!parser.parse(arguments))
         return invalid(parser.errorText());
@@ -231,6 +237,16 @@ OptionsParser::Result OptionsParser::parse(const QStringList &arguments,
                     .arg(parser.value(simulateRate)));
     }
     o.verbose = parser.isSet(verbose);
+    // An empty LOG_FORMAT counts as unset; an empty --log-format is an error.
+    const QString logFormatText = pick(parser, logFormat, environment, "LOG_FORMAT");
+    if (!logFormatText.isEmpty() || parser.isSet(logFormat)) {
+        const auto format = logFormatFromName(logFormatText);
+        if (!format)
+            return invalid(QStringLiteral("invalid log format \"%1\" (--log-format / LOG_FORMAT): "
+                                          "expected text or json")
+                               .arg(logFormatText));
+        o.logFormat = *format;
+    }
     return result;
 }
 

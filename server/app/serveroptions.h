@@ -1,5 +1,7 @@
 #pragma once
 
+#include "logformat.h"
+
 #include <QHostAddress>
 #include <QString>
 #include <QStringList>
@@ -34,6 +36,7 @@ struct ServerOptions
     QStringList wsOrigins;
     // --ws-auth / BOILERHOUSE_WS_AUTH=1: /ws needs the API key too (needs an API key).
     bool wsAuth = false;
+    LogFormat logFormat = LogFormat::Text; // --log-format / LOG_FORMAT: text (default) | json
 };
 
 } // namespace bh::app

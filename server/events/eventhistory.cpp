@@ -13,9 +13,20 @@ void EventHistory::append(const EncodedEvent &event)
     if (event.seq <= m_lastSeq)
         return;
     m_events.push_back(event);
+    m_bytes += eventBytes(event);
     m_lastSeq = event.seq;
-    while (static_cast<int>(m_events.size()) > m_capacity)
+    while (static_cast<int>(m_events.size()) > m_capacity) {
+        m_bytes -= eventBytes(m_events.front());
         m_events.pop_front();
+    }
+}
+
+qint64 EventHistory::eventBytes(const EncodedEvent &event)
+{
+    const protocol::Event &e = event.event;
+    const qint64 chars = e.name.size() + e.phase.size() + e.workloadRef.size()
+        + e.tenantId.size() + e.source.size() + e.reason.size();
+    return qint64(sizeof(EncodedEvent)) + event.json.size() + chars * qint64(sizeof(QChar));
 }
 
 std::optional<QList<EncodedEvent>> EventHistory::since(quint64 after) const

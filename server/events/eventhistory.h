@@ -32,11 +32,16 @@ public:
     quint64 oldestSeq() const { return m_events.empty() ? 0 : m_events.front().seq; }
     int size() const { return static_cast<int>(m_events.size()); }
     int capacity() const { return m_capacity; }
+    // Approximate memory held by the kept events (PROTOCOL B.1 "memory reported"): per event
+    // the struct, its encoded JSON and its string fields (UTF-16), without allocator overhead.
+    qint64 approximateBytes() const { return m_bytes; }
+    static qint64 eventBytes(const EncodedEvent &event);
 
 private:
     int m_capacity;
     std::deque<EncodedEvent> m_events;
     quint64 m_lastSeq = 0;
+    qint64 m_bytes = 0;
 };
 
 } // namespace bh::events
