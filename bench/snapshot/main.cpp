@@ -253,15 +253,18 @@ int main(int argc, char **argv)
     std::printf("# bench_snapshot — GET /api/v1/instances, in process, %d requests per cell "
                 "(typed: %d), %.0f%% of pods claimed\n",
                 o.requests, std::min(o.requests, kTypedRequestsMax), o.claimsPerPod * 100);
-    std::printf("# build = body construction (wall ms, and CPU ms of this thread); GET = new "
-                "connection to last body byte, wall ms; cold = first build after a full relist\n");
-    std::printf("| pods  | typed build p50/p99 | typed CPU p50 | cached cold | cached build "
-                "p50/p99 | cached CPU p50 | +%d changes p50 | GET typed p50/p99 | GET cached "
+    std::printf("# build = body construction: wall ms (and CPU ms of this thread); cold = first "
+                "build after a full relist; 1 change = one pod modified before each build (the "
+                "fragments are concatenated); idle = nothing changed (the last body is reused)\n"
+                "# GET = new connection to last body byte over loopback, wall ms\n");
+    std::printf("| pods  | typed build p50/p99 (CPU) | cold  | 1 change p50/p99 (CPU) | "
+                "%d changes p50 | idle p50 | GET typed p50/p99 | GET 1 change p50/p99 | GET idle "
                 "p50/p99 | bytes   | cache KiB | B/object |\n",
                 kChangesBetween);
-    std::printf("|-------|---------------------|---------------|-------------|-------------------"
-                "--|----------------|------------------|-------------------|------------------"
-                "-|---------|-----------|----------|\n");
+    std::printf(
+        "|-------|---------------------------|-------|------------------------|------------"
+        "-----|----------|-------------------|----------------------|------------------|----"
+        "-----|-----------|----------|\n");
     for (const int n : o.pods) {
         ObjectStore pods(QStringLiteral("pods"));
         ObjectStore claims(QStringLiteral("boilerhouseclaims"));
@@ -291,51 +294,70 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "bench_snapshot: the cached body differs from the typed one\n");
             return 1;
         }
-        Samples warm = time(o.requests, [&] { cachedBody = builder.instancesJson(); });
         int rv = 1;
-        Samples churn;
+        int next = 0;
+        // One pod modified (a new resourceVersion, phase flips now and then).
+        const auto changeOne = [&]() {
+            pods.applyModified(pod(next, ++rv, next < claimed));
+            next = (next + 1) % n;
+        };
+        Samples oneChange;
         for (int r = 0; r < o.requests; ++r) {
-            ++rv;
-            for (int c = 0; c < kChangesBetween; ++c)
-                pods.applyModified(pod((r * kChangesBetween + c) % n, rv, false));
+            changeOne();
             const Samples one = time(1, [&] { cachedBody = builder.instancesJson(); });
-            churn.ms.push_back(one.ms.front());
-            churn.cpuMs.push_back(one.cpuMs.front());
+            oneChange.ms.push_back(one.ms.front());
+            oneChange.cpuMs.push_back(one.cpuMs.front());
         }
+        Samples manyChanges;
+        for (int r = 0; r < o.requests; ++r) {
+            for (int c = 0; c < kChangesBetween; ++c)
+                changeOne();
+            manyChanges.ms.push_back(
+                time(1, [&] { cachedBody = builder.instancesJson(); }).ms.front());
+        }
+        Samples idle = time(o.requests, [&] { cachedBody = builder.instancesJson(); });
         if (cachedBody != bh::protocol::encodeInstances(builder.instances())) {
             std::fprintf(stderr, "bench_snapshot: the cached body differs after changes\n");
             return 1;
         }
 
         bh::http::Server server;
-        server.setHandler([&builder](bh::http::Responder *responder) {
-            const bool typedPath = responder->request().path() == QLatin1String("/typed");
-            responder->send(bh::http::Response::json(
-                200,
-                typedPath ? bh::protocol::encodeInstances(builder.instances())
-                          : builder.instancesJson()));
+        server.setHandler([&](bh::http::Responder *responder) {
+            const QString path = responder->request().path();
+            if (path == QLatin1String("/typed")) {
+                responder->send(bh::http::Response::json(
+                    200, bh::protocol::encodeInstances(builder.instances())));
+                return;
+            }
+            if (path == QLatin1String("/change"))
+                changeOne();
+            responder->send(bh::http::Response::json(200, builder.instancesJson()));
         });
         if (!server.listen(QHostAddress::LocalHost, 0)) {
             std::fprintf(stderr, "bench_snapshot: cannot listen\n");
             return 1;
         }
         long long typedBytes = 0;
-        long long cachedBytes = 0;
+        long long changeBytes = 0;
+        long long idleBytes = 0;
         Samples getTyped = getMany(server, "/typed", typedRequests, &typedBytes);
-        Samples getCached = getMany(server, "/cached", o.requests, &cachedBytes);
-        if (typedBytes != cachedBytes || cachedBytes != cachedBody.size()) {
-            std::fprintf(stderr, "bench_snapshot: GET failed or sizes differ (%lld, %lld)\n",
-                         typedBytes, cachedBytes);
+        Samples getChange = getMany(server, "/change", o.requests, &changeBytes);
+        Samples getIdle = getMany(server, "/idle", o.requests, &idleBytes);
+        if (typedBytes <= 0 || typedBytes != changeBytes || idleBytes != changeBytes) {
+            std::fprintf(stderr, "bench_snapshot: GET failed or sizes differ (%lld, %lld, %lld)\n",
+                         typedBytes, changeBytes, idleBytes);
             return 1;
         }
         const qint64 cacheBytes = pods.encodedMemoryBytes() + claims.encodedMemoryBytes();
         const int objects = pods.encodedCount() + claims.encodedCount();
-        std::printf("| %5d | %8.1f / %-8.1f | %13.1f | %11.1f | %8.2f / %-8.2f | %14.2f | %16.2f |"
-                    " %7.1f / %-7.1f | %7.2f / %-7.2f | %7lld | %9.0f | %8.0f |\n",
-                    n, typed.pct(50), typed.pct(99), typed.cpu(50), cold.ms.front(), warm.pct(50),
-                    warm.pct(99), warm.cpu(50), churn.pct(50), getTyped.pct(50), getTyped.pct(99),
-                    getCached.pct(50), getCached.pct(99), cachedBytes, double(cacheBytes) / 1024.0,
-                    objects ? double(cacheBytes) / objects : 0.0);
+        std::printf("| %5d | %6.1f / %-6.1f (%6.1f) | %5.1f | %5.2f / %-5.2f (%5.2f) | %15.2f | "
+                    "%8.3f | %7.1f / %-7.1f | %9.2f / %-8.2f | %7.2f / %-6.2f | %7lld | %9.0f | "
+                    "%8.0f |\n",
+                    n, typed.pct(50), typed.pct(99), typed.cpu(50), cold.ms.front(),
+                    oneChange.pct(50), oneChange.pct(99), oneChange.cpu(50), manyChanges.pct(50),
+                    idle.pct(50), getTyped.pct(50), getTyped.pct(99), getChange.pct(50),
+                    getChange.pct(99), getIdle.pct(50), getIdle.pct(99), idleBytes,
+                    double(cacheBytes) / 1024.0, objects ? double(cacheBytes) / objects : 0.0);
         std::fflush(stdout);
     }
     return 0;

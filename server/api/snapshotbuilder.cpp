@@ -308,7 +308,31 @@ void appendInstance(QByteArray &out, const PodEncoding *pod, const ClaimEncoding
 
 } // namespace
 
+template<typename Build>
+QByteArray SnapshotBuilder::cached(CachedBody &cache, Build build) const
+{
+    const quint64 pods = m_pods->changeCount();
+    const quint64 claims = m_claims->changeCount();
+    if (!cache.valid || cache.podsVersion != pods || cache.claimsVersion != claims) {
+        cache.body = build();
+        cache.podsVersion = pods;
+        cache.claimsVersion = claims;
+        cache.valid = true;
+    }
+    return cache.body;
+}
+
 QByteArray SnapshotBuilder::instancesJson() const
+{
+    return cached(m_instancesBody, [this]() { return buildInstancesJson(); });
+}
+
+QByteArray SnapshotBuilder::tenantsJson() const
+{
+    return cached(m_tenantsBody, [this]() { return buildTenantsJson(); });
+}
+
+QByteArray SnapshotBuilder::buildInstancesJson() const
 {
     // The index and the fragments point into encodings the stores own; nothing changes them
     // during this call.
@@ -347,7 +371,7 @@ std::optional<QByteArray> SnapshotBuilder::instanceJson(const QString &name) con
     return out;
 }
 
-QByteArray SnapshotBuilder::tenantsJson() const
+QByteArray SnapshotBuilder::buildTenantsJson() const
 {
     std::map<QString, std::vector<const ClaimEncoding *>> byTenant; // sorted by tenantId
     qsizetype bytes = 2;

@@ -30,7 +30,9 @@ namespace bh::api {
 //     required order. Byte-for-byte the typed path's output (tst_snapshotbuilder compares
 //     them over randomized stores).
 // The pre-encoded path keeps the stores' encoding slots filled; it is the only encoder used
-// on them (see ObjectStore "Encodings").
+// on them (see ObjectStore "Encodings"). On top, the last instances and tenants bodies are
+// kept whole and handed out again (implicitly shared, no copy) while neither store has
+// changed since (ObjectStore::changeCount()): an idle cluster's snapshot costs no encoding.
 class SnapshotBuilder
 {
 public:
@@ -70,8 +72,24 @@ private:
     // status.instanceId -> claim (an Active claim wins over others for the same pod).
     QHash<QString, const QJsonObject *> claimsByInstance() const;
 
+    // A whole body and the store versions it was built from.
+    struct CachedBody
+    {
+        QByteArray body;
+        quint64 podsVersion = 0;
+        quint64 claimsVersion = 0;
+        bool valid = false;
+    };
+    template<typename Build>
+    QByteArray cached(CachedBody &cache, Build build) const;
+    // Concatenate the fragments (the cached bodies' builders).
+    QByteArray buildInstancesJson() const;
+    QByteArray buildTenantsJson() const;
+
     const cache::ObjectStore *m_pods;
     const cache::ObjectStore *m_claims;
+    mutable CachedBody m_instancesBody;
+    mutable CachedBody m_tenantsBody;
 };
 
 } // namespace bh::api

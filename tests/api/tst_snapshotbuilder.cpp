@@ -210,6 +210,7 @@ private Q_SLOTS:
     void encodesEachObjectOncePerChange();
     void eagerEncodersGiveTheSameBytes();
     void activeClaimWinsTheInstance();
+    void wholeBodyIsReusedUntilEitherStoreChanges();
     void emptyStoresGiveEmptyArrays();
 };
 
@@ -366,6 +367,33 @@ void tst_snapshotbuilder::activeClaimWinsTheInstance()
                    R"("createdAt":"2026-04-20T10:30:00Z","claimedAt":"2026-04-20T10:31:00Z"})"));
     c.claims.applyAdded(claim("c", "Active", "2026-04-20T10:33:00Z"));
     QVERIFY(c.builder.instancesJson().contains(R"("claimedAt":"2026-04-20T10:33:00Z"})"));
+    verifyEqualsTypedEncoding(c.builder, c.pods, c.claims);
+}
+
+void tst_snapshotbuilder::wholeBodyIsReusedUntilEitherStoreChanges()
+{
+    Generator g(11);
+    Cluster c;
+    for (int i = 0; i < 20; ++i)
+        c.pods.applyAdded(g.pod(g.podName(i), 1));
+    for (int i = 0; i < 20; ++i)
+        c.claims.applyAdded(g.claim(QStringLiteral("claim-%1").arg(i), 1, 20));
+    const QByteArray instances = c.builder.instancesJson();
+    const QByteArray tenants = c.builder.tenantsJson();
+    // Nothing changed: the same bytes, shared, not rebuilt.
+    QCOMPARE(c.builder.instancesJson().constData(), instances.constData());
+    QCOMPARE(c.builder.tenantsJson().constData(), tenants.constData());
+    // A duplicate (same resourceVersion) is no change either.
+    c.pods.applyModified(*c.pods.list().constFirst());
+    QCOMPARE(c.builder.instancesJson().constData(), instances.constData());
+    // A change of either store rebuilds both bodies, correctly.
+    c.claims.applyDeleted(g.claim(QStringLiteral("claim-0"), 2, 20));
+    QVERIFY(c.builder.tenantsJson().constData() != tenants.constData());
+    QVERIFY(c.builder.instancesJson().constData() != instances.constData());
+    verifyEqualsTypedEncoding(c.builder, c.pods, c.claims);
+    const QByteArray again = c.builder.instancesJson();
+    c.pods.applyModified(g.pod(g.podName(5), 3));
+    QVERIFY(c.builder.instancesJson().constData() != again.constData());
     verifyEqualsTypedEncoding(c.builder, c.pods, c.claims);
 }
 
