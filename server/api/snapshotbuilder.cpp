@@ -365,9 +365,17 @@ std::optional<QByteArray> SnapshotBuilder::instanceJson(const QString &name) con
     const PodEncoding *pod = asPod(m_pods->encoded(name, &encodePod));
     if (!pod)
         return std::nullopt;
-    const QHash<QString, const ClaimEncoding *> index = claimIndex(m_claims);
+    // The claim claimIndex() would pick for this pod, without building the whole index.
+    const ClaimEncoding *claim = nullptr;
+    m_claims->forEachEncoded(&encodeClaim, [&](const cache::EncodingPtr &encoding) {
+        const ClaimEncoding *candidate = asClaim(encoding);
+        if (candidate->instanceId != name)
+            return;
+        if (!claim || (!claim->isActive() && candidate->isActive()))
+            claim = candidate;
+    });
     QByteArray out;
-    appendInstance(out, pod, index.value(name, nullptr));
+    appendInstance(out, pod, claim);
     return out;
 }
 
