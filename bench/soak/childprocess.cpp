@@ -5,6 +5,9 @@
 
 #include <QRegularExpression>
 
+#include <csignal>
+#include <sys/prctl.h>
+
 namespace bh::soak {
 
 ChildProcess::ChildProcess(QString name, QString program, QString logPath, QObject *parent)
@@ -14,6 +17,8 @@ ChildProcess::ChildProcess(QString name, QString program, QString logPath, QObje
     , m_log(logPath)
 {
     m_log.open(QIODevice::WriteOnly | QIODevice::Append);
+    // A soak killed from outside (a ctest timeout) must not leave its children running.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     connect(&m_process, &QProcess::readyReadStandardError, this, &ChildProcess::readStderr);
     connect(&m_process, &QProcess::finished, this, [this](int code, QProcess::ExitStatus) {
         if (m_stopping)

@@ -224,6 +224,17 @@ bool SoakRunner::setUp()
 
 void SoakRunner::onServerLog(const QString &line)
 {
+    // What the server saw of the faults (its reflector's log lines).
+    if (line.contains(QLatin1String("resourceVersion expired"))) {
+        if (line.contains(QLatin1String("ERROR event 410")))
+            ++m_seen410Event;
+        else if (line.contains(QLatin1String("HTTP 410")))
+            ++m_seen410Http;
+    } else if (line.contains(QLatin1String("listing (relist)"))) {
+        ++m_seenRelists;
+    } else if (line.contains(QLatin1String("injected fault (500)"))) {
+        ++m_seen500;
+    }
     static const QRegularExpression re(QStringLiteral("closing slow consumer.*\\)\"?\\s+(\\d+)"));
     const auto m = re.match(line);
     if (!m.hasMatch())
@@ -490,8 +501,28 @@ bool SoakRunner::converge(int round, qint64 *elapsedMs)
             else
                 lastDiffs = truth.restDifferences(i.body, t.body);
         }
-        if (lastDiffs.isEmpty())
+        if (lastDiffs.isEmpty()) {
+            // The comparisons must see a deliberate error, or they prove nothing.
+            const Truth wrong = truth.perturbed();
+            const HttpResult i = m_http->call("GET", instances);
+            const HttpResult t = m_http->call("GET", tenants);
+            for (int k = 0; k < m_clients.size(); ++k) {
+                if (wrong.clientDifferences(*m_clients.at(k).client->store()).isEmpty()) {
+                    fail(QStringLiteral("round %1: the comparison of client %2 is blind to a "
+                                        "perturbed truth")
+                             .arg(round)
+                             .arg(k));
+                    return false;
+                }
+            }
+            if (wrong.restDifferences(i.body, t.body).isEmpty()) {
+                fail(QStringLiteral("round %1: the REST comparison is blind to a perturbed truth")
+                         .arg(round));
+                return false;
+            }
+            ++m_perturbationChecks;
             break;
+        }
         if (deadline.hasExpired()) {
             ++m_divergences;
             fail(QStringLiteral("round %1: no convergence within %2 ms; first difference: %3 "
@@ -665,6 +696,14 @@ void SoakRunner::printTable(qint64 elapsedMs) const
             .arg((m_sim ? m_sim->crashes() : 0) + (m_server ? m_server->crashes() : 0))
             .arg(sum.badFrames)
             .arg(m_driver ? m_driver->requestsRetried() : 0));
+    out(QStringLiteral("comparison self-checks (a perturbed truth must differ): %1 passed")
+            .arg(m_perturbationChecks));
+    out(QStringLiteral("seen by the server (its log): %1 x 410 as ERROR event, %2 x HTTP 410, "
+                       "%3 relists, %4 injected 500s")
+            .arg(m_seen410Event)
+            .arg(m_seen410Http)
+            .arg(m_seenRelists)
+            .arg(m_seen500));
     out(m_firstFailure.isEmpty() ? QStringLiteral("result: PASS (0 divergences)")
                                  : QStringLiteral("result: FAIL — %1").arg(m_firstFailure));
 }

@@ -106,6 +106,11 @@ private:
     int m_slowNotClosed = 0; // a stall the server never closed: a B.3 bug
     int m_simLostState = 0;
     int m_badExits = 0; // a SIGTERM'd server that did not exit 0
+    int m_seen410Event = 0; // server log: a watch got an ERROR event 410
+    int m_seen410Http = 0; // server log: a watch got HTTP 410
+    int m_seenRelists = 0;
+    int m_seen500 = 0;
+    int m_perturbationChecks = 0;
     qint64 m_maxConvergeMs = 0;
     qint64 m_totalConvergeMs = 0;
     QString m_firstFailure;

@@ -64,6 +64,23 @@ Truth Truth::fromObjects(const QJsonArray &pods, const QJsonArray &claims)
     return t;
 }
 
+Truth Truth::perturbed() const
+{
+    Truth t = *this;
+    if (!t.m_instances.isEmpty()) {
+        Instance &i = t.m_instances.first();
+        i.phase += QLatin1String("-perturbed");
+    } else {
+        Claim c;
+        c.name = QStringLiteral("claim-perturbed");
+        c.tenantId = QStringLiteral("perturbed");
+        c.workloadRef = QStringLiteral("perturbed");
+        c.phase = Active;
+        t.m_claims.insert(c.name, c);
+    }
+    return t;
+}
+
 QStringList Truth::clientDifferences(const client::StateStore &store) const
 {
     QStringList out;

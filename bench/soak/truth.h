@@ -39,6 +39,11 @@ public:
     // Pods without boilerhouse.dev/managed=true are not instances (A.2).
     static Truth fromObjects(const QJsonArray &pods, const QJsonArray &claims);
 
+    // A copy with one deliberate error (the first instance's phase changed, or a phantom
+    // Active claim when there is no instance): the soak checks that its comparisons see it,
+    // so a blind comparison cannot pass silently.
+    Truth perturbed() const;
+
     const QMap<QString, Instance> &instances() const { return m_instances; }
     const QMap<QString, Claim> &claims() const { return m_claims; }
 
