@@ -38,6 +38,7 @@ struct Options
     int pods = 1000;
     int snapshotPods = 10000;
     int saturationClients = 1000;
+    double holdSeconds = 0; // keep the clients connected this long after each idle row
     bool quick = false;
 };
 
@@ -57,7 +58,11 @@ std::vector<std::string> split(const std::string &s)
         std::fprintf(stderr, "boilerhouse-bench: %s\n", error);
     std::fprintf(stderr,
                  "usage: boilerhouse-bench [--quick] [--clients 100,1000,5000] [--rates 10,100,1000]\n"
-                 "         [--seconds S] [--pods N] [--snapshot-pods N] [--server BIN] [--kubesim BIN]\n");
+                 "         [--seconds S] [--pods N] [--snapshot-pods N] [--saturation-clients N]\n"
+                 "         [--server BIN] [--kubesim BIN]\n"
+                 "  --snapshot-pods 0 skips the snapshot/ready run; --saturation-clients 0 skips the\n"
+                 "  raw-limit and saturation runs; --hold S keeps the clients connected S seconds\n"
+                 "  after each idle row (prints the server's pid: attach perf/heaptrack/gdb)\n");
     std::exit(2);
 }
 
@@ -99,6 +104,10 @@ Options parse(int argc, char **argv)
             o.seconds = std::atof(value().c_str());
         } else if (a == "--pods") {
             o.pods = std::atoi(value().c_str());
+        } else if (a == "--hold") {
+            o.holdSeconds = std::atof(value().c_str());
+        } else if (a == "--saturation-clients") {
+            o.saturationClients = std::atoi(value().c_str());
         } else if (a == "--snapshot-pods") {
             o.snapshotPods = std::atoi(value().c_str());
         } else if (a == "--server") {
@@ -111,7 +120,8 @@ Options parse(int argc, char **argv)
             usage(("unknown option " + a).c_str());
         }
     }
-    if (o.clients.empty() || o.seconds <= 0 || o.pods <= 0)
+    if (o.clients.empty() || o.seconds <= 0 || o.pods <= 0 || o.snapshotPods < 0
+        || o.saturationClients < 0)
         usage("bad option value");
     return o;
 }
@@ -170,6 +180,27 @@ double waitReady(int port, int pods, double timeoutSeconds)
     return -1;
 }
 
+// Polls /api/v1/stats until the server's cache holds `pods` instances. Returns false on
+// timeout.
+bool waitInstances(int port, int pods, double timeoutSeconds)
+{
+    const double start = monotonicSeconds();
+    while (monotonicSeconds() - start < timeoutSeconds) {
+        std::string body;
+        if (httpRequest(port, "GET", "/api/v1/stats", {}, &body, 2000) == 200
+            && QJsonDocument::fromJson(QByteArray::fromStdString(body))
+                       .object()
+                       .value(QLatin1String("instances"))
+                       .toObject()
+                       .value(QLatin1String("total"))
+                       .toInt()
+                >= pods)
+            return true;
+        usleep(2000); // polling an external process: no signal to wait on
+    }
+    return false;
+}
+
 struct Stack
 {
     ChildProcess sim;
@@ -194,6 +225,8 @@ struct Stack
         }
         const double waited = waitReady(server.port(), pods, 60);
         readySeconds = waited < 0 ? -1 : monotonicSeconds() - t0;
+        if (waited < 0)
+            std::fprintf(stderr, "bench: the server did not become ready within 60 s\n");
         return waited >= 0;
     }
     ~Stack()
@@ -236,7 +269,7 @@ int main(int argc, char **argv)
                 o.quick ? " --quick" : "", sysconf(_SC_NPROCESSORS_ONLN), o.pods);
 
     // 1. Raw limit: pre-framed bytes to N sockets.
-    {
+    if (o.saturationClients > 0) {
         RawBroadcaster raw;
         Epoll loop;
         if (!raw.start(o.saturationClients)) {
@@ -263,13 +296,22 @@ int main(int argc, char **argv)
     Epoll loop;
     std::vector<std::int64_t> sentAt;
     SimDriver driver(loop, stack.sim.port(), "boilerhouse", o.pods, sentAt);
-    if (!driver.createPods())
+    if (!driver.createPods()) {
+        std::fprintf(stderr, "bench: cannot create the pods in the simulator\n");
         return 1;
+    }
+    // The baseline for "RSS per idle client" is taken once the server's cache holds the
+    // pods: the cache is not a per-client cost.
+    if (!waitInstances(stack.server.port(), o.pods, 60)) {
+        std::fprintf(stderr, "bench: the server did not see the %d pods\n", o.pods);
+        return 1;
+    }
     WsLoadClient clients(loop, stack.server.port(), "/ws");
     clients.setSendTimes(&sentAt);
     printHeader();
 
     const long rss0 = stack.server.rssKiB();
+    std::printf("#   server RSS with %d pods, no clients: %.1f MB\n", o.pods, rss0 / 1024.0);
     int connected = 0;
     std::vector<int> counts = o.clients;
     std::sort(counts.begin(), counts.end());
@@ -289,9 +331,17 @@ int main(int argc, char **argv)
                     static_cast<double>(rssIdle - rss0) / n, rssIdle - rss0, n,
                     open ? "" : " (not all connected)");
         std::fflush(stdout);
+        if (o.holdSeconds > 0) {
+            std::printf("#   holding %d idle clients for %.0f s; server pid %d\n", n, o.holdSeconds,
+                        static_cast<int>(stack.server.pid()));
+            std::fflush(stdout);
+            waitFor(loop, o.holdSeconds, [] { return false; });
+        }
 
         std::vector<double> rates = o.rates;
-        if (n == o.saturationClients || (n == counts.back() && o.saturationClients > counts.back()))
+        if (o.saturationClients > 0
+            && (n == o.saturationClients
+                || (n == counts.back() && o.saturationClients > counts.back())))
             rates.push_back(0); // 0 = saturation
         for (const double rate : rates) {
             std::fill(sentAt.begin(), sentAt.end(), 0);
@@ -321,6 +371,11 @@ int main(int argc, char **argv)
                         100 * (stack.server.cpuSeconds() - srv0) / dt,
                         stack.server.rssKiB() / 1024.0, apiserverWatches(stack.sim.port()),
                         clients.closedCount(), 100 * (selfCpuSeconds() - self0) / dt);
+            if (!saturation)
+                std::printf("#   first client's copy of each change: p50 %.2f ms, p99 %.2f ms "
+                            "(the rest of p50/p99 is fan-out + load client)\n",
+                            clients.firstLatency.percentile(50) / 1000.0,
+                            clients.firstLatency.percentile(99) / 1000.0);
             std::fflush(stdout);
             // Drain what is still in flight before the next run.
             waitFor(loop, 2, [&] { return driver.answered() >= driver.sent(); });
@@ -330,7 +385,7 @@ int main(int argc, char **argv)
     clients.closeAll();
 
     // 2. Snapshot latency and time to ready with many pods.
-    {
+    if (o.snapshotPods > 0) {
         Stack big;
         if (!big.start(o, o.snapshotPods)) {
             std::fprintf(stderr, "bench: stack with %d pods did not become ready\n", o.snapshotPods);

@@ -47,6 +47,22 @@ bool SimDriver::createPods()
             return false;
         }
     }
+    return reconnect();
+}
+
+// A fresh keep-alive connection: the previous one may have been closed by the simulator's
+// idle timeout while clients connected and drained their replays (the patches of a run on a
+// dead connection were silently lost: 256 in flight, then nothing). Requests still
+// unanswered on the old connection are given up.
+bool SimDriver::reconnect()
+{
+    if (m_fd >= 0) {
+        m_loop.remove(m_fd);
+        close(m_fd);
+    }
+    m_out.clear();
+    m_carry.clear();
+    m_answered = m_sent;
     m_fd = connectLoopback(m_port);
     if (m_fd < 0)
         return false;
@@ -56,6 +72,8 @@ bool SimDriver::createPods()
 
 void SimDriver::start(double rate)
 {
+    if (!reconnect())
+        std::fprintf(stderr, "bench: cannot reconnect to the simulator\n");
     m_rate = rate;
     m_startedAt = monotonicSeconds();
     m_sentAtStart = m_sent;

@@ -32,6 +32,7 @@ public:
     std::uint64_t failed() const { return m_failed; }
 
 private:
+    bool reconnect();
     void sendOne();
     void onEvent(std::uint32_t events);
 

@@ -44,6 +44,7 @@ void WsLoadClient::resetCounters()
     m_frames = 0;
     m_bytes = 0;
     latency.reset();
+    firstLatency.reset();
 }
 
 void WsLoadClient::closeAll()
@@ -192,8 +193,17 @@ void WsLoadClient::onText(const char *payload, std::size_t size)
     std::size_t id = 0;
     for (const char *p = at + sizeof key - 1; p < payload + size && *p >= '0' && *p <= '9'; ++p)
         id = id * 10 + static_cast<std::size_t>(*p - '0');
-    if (id < m_sentAt->size() && (*m_sentAt)[id] != 0)
-        latency.record(monotonicMicros() - (*m_sentAt)[id]);
+    if (id >= m_sentAt->size() || (*m_sentAt)[id] == 0)
+        return;
+    const std::int64_t stamp = (*m_sentAt)[id];
+    const std::int64_t micros = monotonicMicros() - stamp;
+    latency.record(micros);
+    if (m_firstSeenStamp.size() < m_sentAt->size())
+        m_firstSeenStamp.resize(m_sentAt->size(), 0);
+    if (m_firstSeenStamp[id] != stamp) {
+        m_firstSeenStamp[id] = stamp;
+        firstLatency.record(micros);
+    }
 }
 
 void WsLoadClient::sendPong(Conn &c, const char *payload, std::size_t size)

@@ -29,7 +29,11 @@ public:
 
     // Latency tracking: send times written by the driver (index = pod id); not owned.
     void setSendTimes(const std::vector<std::int64_t> *sentAtMicros) { m_sentAt = sentAtMicros; }
-    Histogram latency;
+    Histogram latency; // every delivery (each client's copy)
+    // The first client's copy of each change only: the pipeline (simulator → watch →
+    // server → first socket) without the fan-out to the other clients and without the load
+    // client's time to read them. latency − firstLatency is the fan-out's share.
+    Histogram firstLatency;
 
 private:
     struct Conn
@@ -50,6 +54,7 @@ private:
     const std::vector<std::int64_t> *m_sentAt = nullptr;
     std::string m_request;
     std::vector<Conn> m_conns;
+    std::vector<std::int64_t> m_firstSeenStamp; // per pod id: the send stamp last seen
     int m_open = 0;
     int m_closed = 0;
     std::uint64_t m_frames = 0;
