@@ -106,7 +106,16 @@ void appendTenant(QByteArray &out, const QString &tenantId,
 SnapshotBuilder::SnapshotBuilder(const cache::ObjectStore *pods, const cache::ObjectStore *claims)
     : m_pods(pods)
     , m_claims(claims)
-{ }
+{
+    QObject::connect(m_pods, &cache::ObjectStore::replaced, &m_context, [this]() { warm(); });
+    QObject::connect(m_claims, &cache::ObjectStore::replaced, &m_context, [this]() { warm(); });
+}
+
+void SnapshotBuilder::warm() const
+{
+    m_pods->forEachEncoded(&encodePod, [](const cache::EncodingPtr &) {});
+    m_claims->forEachEncoded(&encodeClaim, [](const cache::EncodingPtr &) {});
+}
 
 bool SnapshotBuilder::isManagedPod(const QJsonObject &pod)
 {

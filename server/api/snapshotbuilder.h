@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QObject>
 #include <QString>
 
 #include <optional>
@@ -38,7 +39,14 @@ class SnapshotBuilder
 public:
     static constexpr const char *LastActivityAnnotation = "boilerhouse.dev/last-activity";
 
+    // Connects to both stores' replaced() signals: after every relist (the initial list
+    // included) the objects are encoded at once (warm()), so the first snapshot after a
+    // start or a 410 does not pay for encoding every object.
     SnapshotBuilder(const cache::ObjectStore *pods, const cache::ObjectStore *claims);
+    Q_DISABLE_COPY_MOVE(SnapshotBuilder)
+
+    // Fills every store entry's encoding slot that is empty (a no-op when all are filled).
+    void warm() const;
 
     // Sorted by name.
     QList<protocol::InstanceInfo> instances() const;
@@ -90,6 +98,7 @@ private:
     const cache::ObjectStore *m_claims;
     mutable CachedBody m_instancesBody;
     mutable CachedBody m_tenantsBody;
+    QObject m_context; // receives the stores' replaced(); disconnects when we go
 };
 
 } // namespace bh::api

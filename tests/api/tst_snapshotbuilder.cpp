@@ -209,6 +209,7 @@ private Q_SLOTS:
     void staysEqualThroughChangesAndRelists();
     void encodesEachObjectOncePerChange();
     void eagerEncodersGiveTheSameBytes();
+    void relistWarmsTheEncodings();
     void activeClaimWinsTheInstance();
     void wholeBodyIsReusedUntilEitherStoreChanges();
     void emptyStoresGiveEmptyArrays();
@@ -337,6 +338,32 @@ void tst_snapshotbuilder::eagerEncodersGiveTheSameBytes()
     verifyEqualsTypedEncoding(c.builder, c.pods, c.claims);
     QCOMPARE(c.pods.encodeCount(), quint64(30)); // the reads hit the slots
     QCOMPARE(c.claims.encodeCount(), quint64(30));
+}
+
+// After a relist the objects are encoded before any read; later relists encode only what
+// changed.
+void tst_snapshotbuilder::relistWarmsTheEncodings()
+{
+    Generator g(13);
+    Cluster c;
+    QList<QJsonObject> podList;
+    for (int i = 0; i < 40; ++i)
+        podList << g.pod(g.podName(i), 1);
+    QList<QJsonObject> claimList;
+    for (int i = 0; i < 10; ++i)
+        claimList << g.claim(QStringLiteral("claim-%1").arg(i), 1, 40);
+    c.pods.replace(podList);
+    c.claims.replace(claimList);
+    QCOMPARE(c.pods.encodeCount(), quint64(40));
+    QCOMPARE(c.claims.encodeCount(), quint64(10));
+    QCOMPARE(c.pods.encodedCount(), 40);
+    podList[7] = g.pod(g.podName(7), 2);
+    podList.removeLast();
+    c.pods.replace(podList);
+    QCOMPARE(c.pods.encodeCount(), quint64(41)); // only the modified pod
+    QCOMPARE(c.pods.encodedCount(), 39);
+    verifyEqualsTypedEncoding(c.builder, c.pods, c.claims);
+    QCOMPARE(c.pods.encodeCount(), quint64(41)); // the reads hit the slots
 }
 
 // Two claims name the same pod: an Active one supplies lastActivity/claimedAt whatever the
