@@ -285,6 +285,7 @@ int main(int argc, char **argv)
         const Samples ingest = time(1, [&] {
             pods.replace(podList);
             claims.replace(claimList);
+            QCoreApplication::processEvents(); // the builder warms the encodings
         });
         podList.clear();
         claimList.clear();

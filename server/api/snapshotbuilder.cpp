@@ -5,6 +5,7 @@
 #include "protocol/event.h"
 
 #include <QJsonArray>
+#include <QTimer>
 
 #include <map>
 #include <vector>
@@ -107,8 +108,19 @@ SnapshotBuilder::SnapshotBuilder(const cache::ObjectStore *pods, const cache::Ob
     : m_pods(pods)
     , m_claims(claims)
 {
-    QObject::connect(m_pods, &cache::ObjectStore::replaced, &m_context, [this]() { warm(); });
-    QObject::connect(m_claims, &cache::ObjectStore::replaced, &m_context, [this]() { warm(); });
+    // Deferred to the next event-loop turn: the relist (and readiness) is not held up, and
+    // a burst of relists warms once.
+    const auto schedule = [this]() {
+        if (m_warmPending)
+            return;
+        m_warmPending = true;
+        QTimer::singleShot(0, &m_context, [this]() {
+            m_warmPending = false;
+            warm();
+        });
+    };
+    QObject::connect(m_pods, &cache::ObjectStore::replaced, &m_context, schedule);
+    QObject::connect(m_claims, &cache::ObjectStore::replaced, &m_context, schedule);
 }
 
 void SnapshotBuilder::warm() const

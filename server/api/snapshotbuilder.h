@@ -40,8 +40,8 @@ public:
     static constexpr const char *LastActivityAnnotation = "boilerhouse.dev/last-activity";
 
     // Connects to both stores' replaced() signals: after every relist (the initial list
-    // included) the objects are encoded at once (warm()), so the first snapshot after a
-    // start or a 410 does not pay for encoding every object.
+    // included) the objects are encoded in the next event-loop turn (warm()), so the first
+    // snapshot after a start or a 410 does not pay for encoding every object.
     SnapshotBuilder(const cache::ObjectStore *pods, const cache::ObjectStore *claims);
     Q_DISABLE_COPY_MOVE(SnapshotBuilder)
 
@@ -99,6 +99,7 @@ private:
     mutable CachedBody m_instancesBody;
     mutable CachedBody m_tenantsBody;
     QObject m_context; // receives the stores' replaced(); disconnects when we go
+    bool m_warmPending = false;
 };
 
 } // namespace bh::api
