@@ -80,6 +80,7 @@ EventServer::EventServer(Config config, QObject *parent)
     metricsSources.hub = m_hub;
     metricsSources.deriver = m_deriver;
     metricsSources.journal = &m_journal;
+    metricsSources.refusedUpgrades = &m_refusedUpgrades;
     metricsSources.resources = { { podRef.plural, m_podReflector, m_pods },
                                  { claimRef.plural, m_claimReflector, m_claims } };
     m_api->setMetricsProvider(
@@ -155,12 +156,18 @@ void EventServer::route(http::Responder *responder)
         m_api->handle(responder);
         return;
     }
+    // Every refused upgrade goes through here (counted for /metrics).
+    auto refuse = [&](int status, const QString &message) {
+        ++m_refusedUpgrades[status];
+        responder->send(m_api->errorResponse(request, status, message));
+    };
     if (request.path() != kWsPath) {
+        ++m_refusedUpgrades[404];
         responder->send(m_api->notFound(request));
         return;
     }
     if (m_stopping) {
-        responder->send(m_api->errorResponse(request, 503, QStringLiteral("shutting down")));
+        refuse(503, QStringLiteral("shutting down"));
         return;
     }
     const hub::UpgradePolicy::Decision decision = m_upgradePolicy.decide(request);
@@ -172,25 +179,23 @@ void EventServer::route(http::Responder *responder)
         else
             qCInfo(lcServer).noquote() << "refused /ws from" << request.peerAddress().toString()
                                        << "-" << decision.message();
-        responder->send(m_api->errorResponse(request, decision.httpStatus(), decision.message()));
+        refuse(decision.httpStatus(), decision.message());
         return;
     }
     if (!m_hub->canAccept()) {
-        responder->send(
-            m_api->errorResponse(request, 503, QStringLiteral("too many WebSocket clients")));
+        refuse(503, QStringLiteral("too many WebSocket clients"));
         return;
     }
     const QUrlQuery query = request.query();
     QString filterError;
     const std::optional<hub::Filter> filter = hub::Filter::fromQuery(query, &filterError);
     if (!filter) {
-        responder->send(m_api->errorResponse(request, 400, filterError));
+        refuse(400, filterError);
         return;
     }
     QTcpSocket *socket = responder->takeSocket();
     if (!socket) {
-        responder->send(
-            m_api->errorResponse(request, 400, QStringLiteral("bad WebSocket upgrade")));
+        refuse(400, QStringLiteral("bad WebSocket upgrade"));
         return;
     }
     hub::ClientOptions options;

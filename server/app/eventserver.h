@@ -9,6 +9,7 @@
 
 #include <QHostAddress>
 #include <QLoggingCategory>
+#include <QMap>
 #include <QObject>
 #include <QSslConfiguration>
 
@@ -116,6 +117,8 @@ private:
     api::RestApi *m_api;
     events::Journal m_journal;
     hub::UpgradePolicy m_upgradePolicy;
+    // /ws upgrades answered with an HTTP error before reaching the hub, by status (/metrics).
+    QMap<int, quint64> m_refusedUpgrades;
     bool m_stopping = false;
 };
 

@@ -46,7 +46,8 @@ void writeHub(PrometheusText &out, const hub::HubStats &s)
     } counters[] = {
         { "boilerhouse_ws_connections_total", "WebSocket handshakes completed.", s.accepted },
         { "boilerhouse_ws_rejected_total",
-          "WebSocket connections refused (client limit, bad filter) or failed handshakes.",
+          "Sockets the WebSocket hub refused (client limit) or whose handshake failed or was "
+          "abandoned; refusals before the hub: boilerhouse_ws_upgrades_refused_total.",
           s.rejected },
         { "boilerhouse_ws_disconnects_total", "WebSocket clients gone, for any reason.",
           s.disconnected },
@@ -168,6 +169,19 @@ QByteArray ServerMetrics::scrape() const
                    QStringLiteral("Live events derived from cache changes, by event type."));
         for (const EventType type : kDerivedTypes)
             out.sample(typeLabel(type), m_sources.deriver->derivedCount(type));
+    }
+    if (m_sources.refusedUpgrades) {
+        // The statuses the /ws route answers with are always present (0 until seen).
+        QMap<int, quint64> refused { { 400, 0 }, { 401, 0 }, { 403, 0 }, { 404, 0 }, { 503, 0 } };
+        for (auto it = m_sources.refusedUpgrades->begin(); it != m_sources.refusedUpgrades->end();
+             ++it)
+            refused[it.key()] = it.value();
+        out.family("boilerhouse_ws_upgrades_refused_total", Type::Counter,
+                   QStringLiteral("/ws upgrade requests answered with an HTTP error before the "
+                                  "WebSocket hub (origin, auth, client limit, filter, path), by "
+                                  "status code."));
+        for (auto it = refused.begin(); it != refused.end(); ++it)
+            out.sample({ { QByteArrayLiteral("code"), QString::number(it.key()) } }, it.value());
     }
     if (!m_sources.resources.isEmpty())
         writeResources(out, m_sources.resources);

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QLoggingCategory>
+#include <QMap>
 #include <QString>
 
 Q_DECLARE_LOGGING_CATEGORY(lcMetrics)
@@ -42,6 +43,8 @@ public:
         const hub::WsHub *hub = nullptr;
         const events::Deriver *deriver = nullptr;
         const events::Journal *journal = nullptr;
+        // /ws upgrades refused before the hub (origin, auth, limits, filters), by HTTP status.
+        const QMap<int, quint64> *refusedUpgrades = nullptr;
         QList<Resource> resources;
     };
 

@@ -6,6 +6,7 @@
 #include "clusterfixture.h"
 #include "eventclient.h"
 #include "httpclient.h"
+#include "rawupgrade.h"
 #include "serverprocess.h"
 
 #include <QDateTime>
@@ -144,6 +145,8 @@ private Q_SLOTS:
     void requiresKeyWhenSet_data();
     void requiresKeyWhenSet();
     void countersMoveAfterEvents();
+    void refusedUpgradesCountedByStatus_data();
+    void refusedUpgradesCountedByStatus();
     void faultMovesItsCounter_data();
     void faultMovesItsCounter();
 
@@ -189,6 +192,8 @@ void tst_metrics::initTestCase()
     env.insert("KUBECONFIG", m_cluster.kubeconfigPath());
     QVERIFY2(m_open.start({}, env), qPrintable(m_open.errors()));
     env.insert("BOILERHOUSE_API_KEY", QString::fromLatin1(kKey));
+    env.insert("BOILERHOUSE_WS_ORIGINS", "http://allowed.example");
+    env.insert("BOILERHOUSE_WS_AUTH", "1");
     QVERIFY2(m_locked.start({}, env), qPrintable(m_locked.errors()));
     QVERIFY2(waitReady(m_open), qPrintable(m_open.errors()));
     QVERIFY2(waitReady(m_locked), qPrintable(m_locked.errors()));
@@ -255,6 +260,12 @@ void tst_metrics::exposesEverySeriesWithItsType_data()
     row("boilerhouse_ws_ping_timeouts", "counter", none);
     row("boilerhouse_ws_oversized_closes", "counter", none);
     row("boilerhouse_ws_handshake_timeouts", "counter", none);
+    row("boilerhouse_ws_upgrades_refused", "counter",
+        { { { "code", "400" } },
+          { { "code", "401" } },
+          { { "code", "403" } },
+          { { "code", "404" } },
+          { { "code", "503" } } });
     row("boilerhouse_events_derived", "counter", derivedTypes);
     row("boilerhouse_events_sent", "counter", sentTypes);
     row("boilerhouse_ws_sent_bytes", "counter", none);
@@ -468,6 +479,54 @@ void tst_metrics::countersMoveAfterEvents()
                              kTimeout);
     QTRY_COMPARE_WITH_TIMEOUT(scrape(m_open).value("boilerhouse_ws_clients"),
                               before.value("boilerhouse_ws_clients"), kTimeout);
+}
+
+void tst_metrics::refusedUpgradesCountedByStatus_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<QByteArray>("origin");
+    QTest::addColumn<bool>("withKey");
+    QTest::addColumn<int>("status");
+    const QByteArray allowed = "http://allowed.example";
+    QTest::newRow("foreign origin: 403")
+        << QByteArray("/ws") << QByteArray("http://evil.example") << true << 403;
+    QTest::newRow("no key with /ws auth: 401") << QByteArray("/ws") << allowed << false << 401;
+    QTest::newRow("unknown event type: 400")
+        << QByteArray("/ws?types=nope") << allowed << true << 400;
+    QTest::newRow("upgrade on another path: 404")
+        << QByteArray("/elsewhere") << allowed << true << 404;
+}
+
+void tst_metrics::refusedUpgradesCountedByStatus()
+{
+    QFETCH(QByteArray, target);
+    QFETCH(QByteArray, origin);
+    QFETCH(bool, withKey);
+    QFETCH(int, status);
+    auto scrapeLocked = [this] {
+        const HttpClient::Reply reply =
+            m_http.get(m_locked.url("/metrics"), { { "Authorization", "Bearer " + kKey } });
+        return parseWithPrometheusClient(reply.body);
+    };
+    const Labels code { { "code", QString::number(status) } };
+    const Scrape before = scrapeLocked();
+    QVERIFY2(before.error.isEmpty(), qPrintable(before.error));
+    const double rejectedBefore = before.value("boilerhouse_ws_rejected_total");
+    QList<QPair<QByteArray, QByteArray>> headers { { "Origin", origin } };
+    if (withKey)
+        headers.append({ "Authorization", "Bearer " + kKey });
+    const RawUpgrade::Reply reply = RawUpgrade::send(m_locked.port(), headers, target);
+    QCOMPARE(reply.status, status);
+    const Scrape after = scrapeLocked();
+    QVERIFY2(after.error.isEmpty(), qPrintable(after.error));
+    QCOMPARE(after.value("boilerhouse_ws_upgrades_refused_total", code),
+             before.value("boilerhouse_ws_upgrades_refused_total", code) + 1);
+    // Refused before the hub: the hub's own counter does not move.
+    QCOMPARE(after.value("boilerhouse_ws_rejected_total"), rejectedBefore);
+    // Every status the route answers with is exposed from the start.
+    for (const char *known : { "400", "401", "403", "404", "503" })
+        QVERIFY(!std::isnan(after.value("boilerhouse_ws_upgrades_refused_total",
+                                        { { "code", QString::fromLatin1(known) } })));
 }
 
 namespace {
