@@ -11,6 +11,11 @@ CutProxy::CutProxy(quint16 targetPort, QObject *parent)
     connect(&m_server, &QTcpServer::newConnection, this, &CutProxy::onNewConnection);
 }
 
+CutProxy::~CutProxy()
+{
+    qDeleteAll(m_pairs);
+}
+
 bool CutProxy::listen()
 {
     return m_server.listen(QHostAddress::LocalHost, 0);

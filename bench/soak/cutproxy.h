@@ -20,6 +20,7 @@ public:
     static constexpr qint64 MaxPendingBytes = 1024 * 1024;
 
     explicit CutProxy(quint16 targetPort, QObject *parent = nullptr);
+    ~CutProxy() override; // the sockets are children; the pair records are freed here
 
     bool listen(); // port 0 on 127.0.0.1
     quint16 port() const { return m_server.serverPort(); }

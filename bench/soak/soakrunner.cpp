@@ -352,14 +352,22 @@ bool SoakRunner::inject(FaultKind kind, QString *detail)
         return startServer();
     }
     case FaultKind::SlowClient: {
+        // One that was closed before (slow close, server restart) connects again first.
+        reconnectEndedSlowClients();
         SlowClient *target = nullptr;
-        for (SlowClient *s : std::as_const(m_slow)) {
-            if (s->state() == SlowClient::State::Reading) {
-                target = s;
-                break;
-            }
-        }
+        waitUntil(
+            [this, &target] {
+                for (SlowClient *s : std::as_const(m_slow)) {
+                    if (s->state() == SlowClient::State::Reading) {
+                        target = s;
+                        return true;
+                    }
+                }
+                return false;
+            },
+            SlowConnectTimeout);
         if (!target) {
+            ++m_slowSkipped;
             *detail = QStringLiteral("none reading; skipped");
             return true;
         }
@@ -392,9 +400,11 @@ bool SoakRunner::inject(FaultKind kind, QString *detail)
                       .arg(written);
         if (!closed) {
             ++m_slowNotClosed;
-            fail(QStringLiteral("slow client on port %1 not closed by the server within %2 ms")
+            fail(QStringLiteral("slow client on port %1 not closed by the server within %2 ms "
+                                "(%3 events of ~450 bytes written meanwhile)")
                      .arg(target->localPort())
-                     .arg(SlowCloseTimeout.count()));
+                     .arg(SlowCloseTimeout.count())
+                     .arg(written));
             target->resume();
             return false;
         }
@@ -618,6 +628,18 @@ int SoakRunner::run()
             }
         }
     }
+    // Both children must exit cleanly (under ASan a leak at exit is a non-zero status).
+    for (const Client &c : std::as_const(m_clients))
+        c.client->disconnectFromServer();
+    for (ChildProcess *child : { m_server, m_sim }) {
+        const int code = child->stop();
+        if (code != 0) {
+            ++m_badExits;
+            fail(QStringLiteral("%1 exited %2 after SIGTERM at the end (expected 0)")
+                     .arg(child->name())
+                     .arg(code));
+        }
+    }
     printTable(timer.elapsed());
     return m_firstFailure.isEmpty() ? 0 : 1;
 }
@@ -677,7 +699,8 @@ void SoakRunner::printTable(qint64 elapsedMs) const
     out(QString());
     out(QStringLiteral("slow clients: %1 stalls, %2 closed by the server as slow consumers (%3 "
                        "close frames 1008 read, %4 other closes, %5 cut without a close frame), "
-                       "%6 interrupted by a server restart, %7 never closed; %8 connects")
+                       "%6 interrupted by a server restart, %7 never closed, %9 skipped (none "
+                       "connected); %8 connects")
             .arg(m_slowStalls)
             .arg(m_slowClosedByServer)
             .arg(slow1008)
@@ -685,9 +708,10 @@ void SoakRunner::printTable(qint64 elapsedMs) const
             .arg(slowCut)
             .arg(m_slowInterrupted)
             .arg(m_slowNotClosed)
-            .arg(slowConnects));
+            .arg(slowConnects)
+            .arg(m_slowSkipped));
     out(QStringLiteral("convergence after a round: max %1 ms, mean %2 ms; simulator restarts that "
-                       "lost state: %3; server exits != 0 after SIGTERM: %4; crashes: %5; bad "
+                       "lost state: %3; exits != 0 after SIGTERM: %4; crashes: %5; bad "
                        "frames: %6; driver requests retried: %7")
             .arg(m_maxConvergeMs)
             .arg(m_rounds ? m_totalConvergeMs / m_rounds : 0)
