@@ -180,6 +180,72 @@ double waitReady(int port, int pods, double timeoutSeconds)
     return -1;
 }
 
+// The server's own delivery-latency histogram (GET /metrics,
+// boilerhouse_event_delivery_latency_seconds: watch event's arrival → its batch written to
+// every client), cumulative as scraped. Empty when the server has no /metrics.
+struct ServerLatency
+{
+    std::vector<std::pair<double, double>> buckets; // (le, cumulative count); +Inf last
+    double sum = 0;
+    double count = 0;
+};
+
+ServerLatency scrapeServerLatency(int port)
+{
+    ServerLatency out;
+    std::string body;
+    if (httpRequest(port, "GET", "/metrics", {}, &body, 2000) != 200)
+        return out;
+    static const std::string family = "boilerhouse_event_delivery_latency_seconds";
+    std::istringstream in(body);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.compare(0, family.size(), family) != 0)
+            continue;
+        const std::string rest = line.substr(family.size());
+        const auto space = rest.rfind(' ');
+        if (space == std::string::npos)
+            continue;
+        const double value = std::atof(rest.c_str() + space + 1);
+        if (rest.compare(0, 12, "_bucket{le=\"") == 0) {
+            const std::string le = rest.substr(12, rest.find('"', 12) - 12);
+            out.buckets.emplace_back(le == "+Inf" ? -1.0 : std::atof(le.c_str()), value);
+        } else if (rest.compare(0, 4, "_sum") == 0) {
+            out.sum = value;
+        } else if (rest.compare(0, 6, "_count") == 0) {
+            out.count = value;
+        }
+    }
+    return out;
+}
+
+// Quantile q (0..1) of the observations between two scrapes, interpolated linearly inside
+// its bucket as Prometheus' histogram_quantile() does; -1 when there are none.
+double serverQuantile(const ServerLatency &before, const ServerLatency &after, double q)
+{
+    if (after.buckets.empty() || after.buckets.size() != before.buckets.size())
+        return -1;
+    const double total = after.count - before.count;
+    if (total <= 0)
+        return -1;
+    double lower = 0;
+    double below = 0;
+    for (std::size_t i = 0; i < after.buckets.size(); ++i) {
+        const double cumulative = after.buckets[i].second - before.buckets[i].second;
+        const double le = after.buckets[i].first;
+        if (cumulative >= q * total) {
+            if (le < 0) // +Inf: the highest finite bound
+                return lower;
+            const double inBucket = cumulative - below;
+            return inBucket > 0 ? lower + (le - lower) * (q * total - below) / inBucket : le;
+        }
+        below = cumulative;
+        if (le >= 0)
+            lower = le;
+    }
+    return lower;
+}
+
 // Polls /api/v1/stats until the server's cache holds `pods` instances. Returns false on
 // timeout.
 bool waitInstances(int port, int pods, double timeoutSeconds)
@@ -350,6 +416,7 @@ int main(int argc, char **argv)
             const double self0 = selfCpuSeconds();
             const double t0 = monotonicSeconds();
             const std::uint64_t sent0 = driver.sent();
+            const ServerLatency server0 = scrapeServerLatency(stack.server.port());
             driver.start(rate);
             while (monotonicSeconds() - t0 < o.seconds) {
                 driver.pump();
@@ -357,6 +424,9 @@ int main(int argc, char **argv)
             }
             const double dt = monotonicSeconds() - t0;
             const double framesPerSec = static_cast<double>(clients.framesReceived()) / dt;
+            // Scraped before the drain below: in-flight events of this run still count in
+            // the next scrape's difference only if they were written after this one.
+            const ServerLatency server1 = scrapeServerLatency(stack.server.port());
             const double eventsPerSec = static_cast<double>(driver.sent() - sent0) / dt;
             char rateText[32];
             std::snprintf(rateText, sizeof rateText, rate > 0 ? "%.0f" : "max(%.0f)", eventsPerSec);
@@ -376,6 +446,13 @@ int main(int argc, char **argv)
                             "(the rest of p50/p99 is fan-out + load client)\n",
                             clients.firstLatency.percentile(50) / 1000.0,
                             clients.firstLatency.percentile(99) / 1000.0);
+            if (!saturation && server1.count > server0.count)
+                std::printf("#   server-side (watch arrival → written to every client, /metrics "
+                            "histogram): %.0f events, mean %.2f ms, ~p50 %.2f ms, ~p99 %.2f ms\n",
+                            server1.count - server0.count,
+                            1000 * (server1.sum - server0.sum) / (server1.count - server0.count),
+                            1000 * serverQuantile(server0, server1, 0.5),
+                            1000 * serverQuantile(server0, server1, 0.99));
             std::fflush(stdout);
             // Drain what is still in flight before the next run.
             waitFor(loop, 2, [&] { return driver.answered() >= driver.sent(); });
