@@ -128,6 +128,8 @@ private Q_SLOTS:
     void resumingClientsGetSeqOthersDoNot();
     void deliveryLatencyCountsLiveEventsNotReplays_data();
     void deliveryLatencyCountsLiveEventsNotReplays();
+    void pausedClientGetsEverythingInOrderOnceItReads_data();
+    void pausedClientGetsEverythingInOrderOnceItReads();
 };
 
 void tst_WsHub::replayThenLiveLosesAndDuplicatesNothing()
@@ -711,6 +713,72 @@ void tst_WsHub::deliveryLatencyCountsLiveEventsNotReplays()
     QVERIFY(h.sumSeconds >= double(expected) * 0.03);
     // The 1 s old replay stamps would push the mean near 1 s; live ones stay well below.
     QVERIFY(h.sumSeconds / double(expected) < 0.9);
+}
+
+void tst_WsHub::pausedClientGetsEverythingInOrderOnceItReads_data()
+{
+    QTest::addColumn<bool>("directWrites");
+    QTest::newRow("direct send while Qt's buffer is empty") << true;
+    QTest::newRow("every write through QTcpSocket") << false;
+}
+
+void tst_WsHub::pausedClientGetsEverythingInOrderOnceItReads()
+{
+    // The kernel buffer fills while the client does not read: the rest of a batch goes to
+    // Qt's write buffer and later batches must queue behind it, never overtake it.
+    QFETCH(bool, directWrites);
+    constexpr int kReplay = 200;
+    constexpr int kLive = 300;
+    constexpr int kPadding = 1000; // ~1 KiB events: ~800 KiB in all, far beyond the buffers
+    constexpr int kBatch = 10;
+    constexpr int kKernelSendBuffer = 8 * 1024; // SO_SNDBUF of the hub's socket
+
+    HubConfig config;
+    config.directSocketWrites = directWrites;
+    config.writeDeadline = 60s; // the pause must not count as a slow consumer
+    WsHub hub(config);
+    QStringList expected;
+    QList<EncodedEvent> replay;
+    for (int i = 0; i < kReplay; ++i) {
+        replay.append(stateEvent(i, kPadding));
+        expected.append(QString::fromUtf8(replay.last().json));
+    }
+    hub.setReplayProvider([&replay] { return replay; });
+    HubFixtureServer server(&hub);
+    server.setSendBufferBytes(kKernelSendBuffer);
+
+    RawWsClient client;
+    client.setSmallBuffers();
+    client.setPaused(true); // reads the 101 head only once unpaused: nothing taken until then
+    client.connectToHub(server.serverPort());
+    QTRY_COMPARE_WITH_TIMEOUT(hub.clientCount(), 1, kTimeout);
+    for (int i = 0; i < kLive; ++i) {
+        const EncodedEvent e = stateEvent(kReplay + i, kPadding);
+        expected.append(QString::fromUtf8(e.json));
+        hub.broadcast(e);
+        if (i % kBatch == kBatch - 1)
+            QCoreApplication::processEvents(); // many batches, written while the peer is stalled
+    }
+    hub.flush();
+    QCOMPARE(hub.stats().slowConsumerCloses, quint64(0));
+
+    // Reading again: while Qt's buffer drains, the kernel has room again and new batches
+    // must still go behind what Qt holds.
+    client.setPaused(false);
+    for (int i = 0; i < kLive; ++i) {
+        const EncodedEvent e = stateEvent(kReplay + kLive + i, kPadding);
+        expected.append(QString::fromUtf8(e.json));
+        hub.broadcast(e);
+        if (i % kBatch == kBatch - 1)
+            QCoreApplication::processEvents();
+    }
+    hub.flush();
+    QTRY_COMPARE_WITH_TIMEOUT(client.messages().size(), expected.size(), kLongTimeout);
+    QStringList received;
+    for (const auto &m : client.messages())
+        received.append(QString::fromUtf8(m));
+    QCOMPARE(received, expected);
+    QVERIFY(!client.isDisconnected());
 }
 
 QTEST_GUILESS_MAIN(tst_WsHub)
