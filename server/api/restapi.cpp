@@ -83,6 +83,10 @@ void RestApi::addCommonHeaders(const Request &request, Response &response) const
 {
     response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader("X-Frame-Options", "DENY");
+    // RFC 9110 11.6.1: a 401 names the scheme it wants (no realm dialog: browsers only
+    // prompt for Basic).
+    if (response.status() == 401)
+        response.setHeader("WWW-Authenticate", R"(Bearer realm="boilerhouse")");
     if (!corsEnabled())
         return;
     const QByteArray origin = request.header("Origin");

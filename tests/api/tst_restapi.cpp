@@ -194,6 +194,9 @@ void tst_restapi::routesAnswerExactJson()
     QCOMPARE(r.body(), body);
     QCOMPARE(r.header("Content-Type"), QByteArray("application/json"));
     QCOMPARE(r.header("Allow"), allow);
+    // RFC 9110: every 401 names its scheme, nothing else carries the header.
+    QCOMPARE(r.header("WWW-Authenticate"),
+             status == 401 ? QByteArray(R"(Bearer realm="boilerhouse")") : QByteArray());
 }
 
 void tst_restapi::everyResponseCarriesSecurityHeaders_data()
