@@ -249,7 +249,20 @@ void tst_deployapply::changedManifestIsStrategicMergePatched()
                  .toString(),
              QStringLiteral("150m"));
     // The merged container kept everything the patch did not touch.
-    QCOMPARE(container.value(QLatin1String("env")).toArray().size(), 4);
+    const QJsonArray envBefore = before.value(QLatin1String("spec"))
+                                     .toObject()
+                                     .value(QLatin1String("template"))
+                                     .toObject()
+                                     .value(QLatin1String("spec"))
+                                     .toObject()
+                                     .value(QLatin1String("containers"))
+                                     .toArray()
+                                     .at(0)
+                                     .toObject()
+                                     .value(QLatin1String("env"))
+                                     .toArray();
+    QVERIFY(!envBefore.isEmpty());
+    QCOMPARE(container.value(QLatin1String("env")).toArray(), envBefore);
     QCOMPARE(container.value(QLatin1String("image")).toString(),
              QStringLiteral("boilerhouse-events:latest"));
     const QJsonObject meta = after.value(QLatin1String("metadata")).toObject();
@@ -352,6 +365,14 @@ void tst_deployapply::deploymentIsHardened()
                 listenHost = e.toObject().value(QLatin1String("value")).toString();
         }
         QCOMPARE(listenHost, QStringLiteral("0.0.0.0"));
+        // Structured logs for the cluster's log collector (PROTOCOL B.4).
+        QString logFormat;
+        for (const QJsonValue &e : container.value(QLatin1String("env")).toArray()) {
+            if (e.toObject().value(QLatin1String("name")).toString()
+                == QLatin1String("LOG_FORMAT"))
+                logFormat = e.toObject().value(QLatin1String("value")).toString();
+        }
+        QCOMPARE(logFormat, QStringLiteral("json"));
         // Resource requests.
         const QJsonObject requests = container.value(QLatin1String("resources"))
                                          .toObject()

@@ -33,7 +33,7 @@ QProcessEnvironment ServerProcess::cleanEnvironment()
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (const char *name : { "PORT", "LISTEN_HOST", "K8S_NAMESPACE", "BOILERHOUSE_API_KEY",
-                              "CORS_ORIGIN", "BOILERHOUSE_WS_ORIGINS", "BOILERHOUSE_WS_AUTH",
+                              "CORS_ORIGIN", "BOILERHOUSE_WS_ORIGINS", "BOILERHOUSE_WS_AUTH", "LOG_FORMAT",
                               "KUBECONFIG", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT" })
         env.remove(QString::fromLatin1(name));
     env.insert(QStringLiteral("HOME"), QStringLiteral("/nonexistent-boilerhouse-test-home"));
