@@ -165,22 +165,24 @@ Response RestApi::route(const Request &request) const
         return okJson(R"({"status":"ok"})");
     if (collection == QLatin1String("stats"))
         return okJson(m_snapshot.stats().encode());
+    // Bodies are joined from each object's cached encoding (SnapshotBuilder; byte-for-byte
+    // the typed encoding, tests/api/tst_snapshotbuilder).
     if (collection == QLatin1String("instances")) {
         if (!item)
-            return okJson(protocol::encodeInstances(m_snapshot.instances()));
-        const auto instance = m_snapshot.instance(parts.at(1));
+            return okJson(m_snapshot.instancesJson());
+        const std::optional<QByteArray> instance = m_snapshot.instanceJson(parts.at(1));
         if (!instance)
             return Response::jsonError(404,
                                        QStringLiteral("instance not found: %1").arg(parts.at(1)));
-        return okJson(instance->encode());
+        return okJson(*instance);
     }
     // tenants
     if (!item)
-        return okJson(protocol::encodeTenants(m_snapshot.tenants()));
-    const auto tenant = m_snapshot.tenant(parts.at(1));
+        return okJson(m_snapshot.tenantsJson());
+    const std::optional<QByteArray> tenant = m_snapshot.tenantJson(parts.at(1));
     if (!tenant)
         return Response::jsonError(404, QStringLiteral("tenant not found"));
-    return okJson(tenant->encode());
+    return okJson(*tenant);
 }
 
 } // namespace bh::api
