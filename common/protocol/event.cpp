@@ -60,7 +60,9 @@ void appendJsonString(QByteArray &out, QStringView value)
     static const char hex[] = "0123456789abcdef";
     out += '"';
     const QByteArray utf8 = value.toUtf8(); // invalid surrogates become U+FFFD
-    for (const char c : utf8) {
+    const qsizetype n = utf8.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const char c = utf8[i];
         const auto u = static_cast<unsigned char>(c);
         switch (u) {
         case '"': out += "\\\""; break;
@@ -71,6 +73,19 @@ void appendJsonString(QByteArray &out, QStringView value)
         case '<': out += "\\u003c"; break;
         case '>': out += "\\u003e"; break;
         case '&': out += "\\u0026"; break;
+        case 0xe2:
+            // Go escapes U+2028 and U+2029 (E2 80 A8 / E2 80 A9) for JSONP safety. Checked
+            // here, on this value's bytes only (never a rescan of `out`, which may be a
+            // whole snapshot body).
+            if (i + 2 < n && static_cast<unsigned char>(utf8[i + 1]) == 0x80
+                && (static_cast<unsigned char>(utf8[i + 2]) == 0xa8
+                    || static_cast<unsigned char>(utf8[i + 2]) == 0xa9)) {
+                out += static_cast<unsigned char>(utf8[i + 2]) == 0xa8 ? "\\u2028" : "\\u2029";
+                i += 2;
+            } else {
+                out += c;
+            }
+            break;
         default:
             if (u < 0x20) {
                 out += "\\u00";
@@ -80,11 +95,6 @@ void appendJsonString(QByteArray &out, QStringView value)
                 out += c;
             }
         }
-    }
-    // Go escapes U+2028 and U+2029 (E2 80 A8 / E2 80 A9) for JSONP safety.
-    if (out.contains("\xe2\x80\xa8") || out.contains("\xe2\x80\xa9")) {
-        out.replace("\xe2\x80\xa8", "\\u2028");
-        out.replace("\xe2\x80\xa9", "\\u2029");
     }
     out += '"';
 }

@@ -58,6 +58,12 @@ void tst_event::encodesLikeTheExistingServer_data()
         << make(EventType::TenantReleased, QStringLiteral("<a>&\"b\"\\\n\u2028\u2029\x01"))
         << QByteArray(R"({"type":"tenant.released","name":"\u003ca\u003e\u0026\"b\"\\\n)"
                       R"(\u2028\u2029\u0001"})");
+    // Only U+2028/U+2029 among the E2 80 xx / E2 xx xx sequences: U+2027, U+2030 and the euro
+    // sign stay raw UTF-8, wherever they stand.
+    QTest::newRow("Go escaping: neighbours of U+2028 stay raw")
+        << make(EventType::TenantReleased, QStringLiteral("\u2027x\u2030\u20ac\u2028"))
+        << QByteArray("{\"type\":\"tenant.released\",\"name\":\"\xe2\x80\xa7x\xe2\x80\xb0"
+                      "\xe2\x82\xac\\u2028\"}");
 }
 
 void tst_event::encodesLikeTheExistingServer()
