@@ -42,6 +42,13 @@ struct HubConfig
     // Largest upgrade request head the hub reads for its handshake; beyond it: 431.
     static constexpr qint64 DefaultMaxHandshakeBytes = 16 * 1024;
 
+    // Kernel send buffer (SO_SNDBUF) of every /ws socket. maxClientBufferBytes only counts
+    // what the process still holds; without this bound Linux autotunes a stalled client's
+    // send buffer up to tcp_wmem's maximum (measured by the fault soak: 3.9 MB pinned per
+    // frozen client on loopback). Linux doubles the value for its bookkeeping. 0 = leave the
+    // kernel's autotuning.
+    static constexpr int DefaultSocketSendBufferBytes = 64 * 1024;
+
     qint64 maxClientBufferBytes = DefaultMaxClientBufferBytes;
     std::chrono::milliseconds writeDeadline = DefaultWriteDeadline;
     qint64 maxIncomingMessageBytes = DefaultMaxIncomingMessageBytes;
@@ -52,6 +59,7 @@ struct HubConfig
     std::chrono::milliseconds sweepInterval = DefaultSweepInterval;
     qint64 maxBatchBytes = DefaultMaxBatchBytes;
     qint64 maxHandshakeBytes = DefaultMaxHandshakeBytes;
+    int socketSendBufferBytes = DefaultSocketSendBufferBytes;
     // Write to the socket descriptor directly while Qt's write buffer is empty (plain TCP
     // only; TLS sockets always go through Qt). Off: every write goes through QTcpSocket
     // (for A/B measurements, bh_hub_bench --modes hub,hubqt).

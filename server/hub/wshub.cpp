@@ -648,6 +648,9 @@ void WsHub::accept(QTcpSocket *socket, const ClientOptions &options)
         return;
     }
     socket->setParent(this);
+    if (d->config.socketSendBufferBytes > 0)
+        socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption,
+                                d->config.socketSendBufferBytes);
     d->pending.insert(socket,
                       Pending { options, d->clock.elapsed() + d->config.handshakeTimeout.count() });
     if (!d->sweepTimer.isActive())

@@ -22,8 +22,6 @@ HubFixtureServer::HubFixtureServer(bh::hub::WsHub *hub, Mode mode, QObject *pare
 void HubFixtureServer::onNewConnection()
 {
     while (QTcpSocket *socket = nextPendingConnection()) {
-        if (m_sendBufferBytes > 0)
-            socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, m_sendBufferBytes);
         if (m_mode == Mode::Immediate) {
             ++m_handedOver;
             m_hub->accept(socket, bh::hub::ClientOptions {});

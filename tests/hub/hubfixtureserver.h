@@ -29,10 +29,6 @@ public:
 
     // Decides a client's options from its query (default: the B.2 filter only).
     void setOptionsFor(OptionsFor optionsFor) { m_optionsFor = std::move(optionsFor); }
-    // Fixed kernel send buffer (SO_SNDBUF) on every accepted socket, so that a stalled
-    // client fills it quickly and the hub must queue in Qt; 0 (default): the kernel's
-    // autotuning.
-    void setSendBufferBytes(int bytes) { m_sendBufferBytes = bytes; }
     int handedOver() const { return m_handedOver; }
 
 private:
@@ -44,5 +40,4 @@ private:
     Mode m_mode;
     OptionsFor m_optionsFor;
     int m_handedOver = 0;
-    int m_sendBufferBytes = 0;
 };

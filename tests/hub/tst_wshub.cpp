@@ -130,6 +130,8 @@ private Q_SLOTS:
     void deliveryLatencyCountsLiveEventsNotReplays();
     void pausedClientGetsEverythingInOrderOnceItReads_data();
     void pausedClientGetsEverythingInOrderOnceItReads();
+    void socketSendBufferIsBounded_data();
+    void socketSendBufferIsBounded();
 };
 
 void tst_WsHub::replayThenLiveLosesAndDuplicatesNothing()
@@ -736,6 +738,7 @@ void tst_WsHub::pausedClientGetsEverythingInOrderOnceItReads()
     HubConfig config;
     config.directSocketWrites = directWrites;
     config.writeDeadline = 60s; // the pause must not count as a slow consumer
+    config.socketSendBufferBytes = kKernelSendBuffer;
     WsHub hub(config);
     QStringList expected;
     QList<EncodedEvent> replay;
@@ -745,7 +748,6 @@ void tst_WsHub::pausedClientGetsEverythingInOrderOnceItReads()
     }
     hub.setReplayProvider([&replay] { return replay; });
     HubFixtureServer server(&hub);
-    server.setSendBufferBytes(kKernelSendBuffer);
 
     RawWsClient client;
     client.setSmallBuffers();
@@ -779,6 +781,34 @@ void tst_WsHub::pausedClientGetsEverythingInOrderOnceItReads()
         received.append(QString::fromUtf8(m));
     QCOMPARE(received, expected);
     QVERIFY(!client.isDisconnected());
+}
+
+void tst_WsHub::socketSendBufferIsBounded_data()
+{
+    QTest::addColumn<int>("configured");
+    QTest::newRow("default") << HubConfig::DefaultSocketSendBufferBytes;
+    QTest::newRow("small") << 16 * 1024;
+}
+
+// maxClientBufferBytes bounds what the process holds for a client; SO_SNDBUF bounds what the
+// kernel holds for it (autotuned, a stalled client pinned 3.9 MB in the fault soak).
+void tst_WsHub::socketSendBufferIsBounded()
+{
+    QFETCH(int, configured);
+    HubConfig config;
+    config.socketSendBufferBytes = configured;
+    WsHub hub(config);
+    HubFixtureServer server(&hub);
+    RawWsClient client;
+    client.connectToHub(server.serverPort());
+    QTRY_VERIFY_WITH_TIMEOUT(client.isUpgraded(), kTimeout);
+    const QList<QTcpSocket *> sockets = hub.findChildren<QTcpSocket *>();
+    QCOMPARE(sockets.size(), 1);
+    const int actual =
+        sockets.first()->socketOption(QAbstractSocket::SendBufferSizeSocketOption).toInt();
+    // Linux doubles the value for its bookkeeping (socket(7)); no autotuning beyond it.
+    QVERIFY2(actual >= configured && actual <= 2 * configured,
+             qPrintable(QStringLiteral("SO_SNDBUF %1 for %2 configured").arg(actual).arg(configured)));
 }
 
 QTEST_GUILESS_MAIN(tst_WsHub)
