@@ -8,6 +8,10 @@
 
 int main(int argc, char *argv[])
 {
+    // The keychain (QtKeychain's libsecret backend) answers through GLib's main context: with
+    // QT_NO_GLIB set (our server's and test environment's setting) a save or read job never
+    // finishes. The window always runs on Qt's GLib dispatcher, whatever the environment.
+    qunsetenv("QT_NO_GLIB");
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Boilerhouse"));
     QApplication::setApplicationName(QStringLiteral("inspector"));
