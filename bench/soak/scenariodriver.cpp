@@ -375,28 +375,24 @@ QString ScenarioDriver::changePodPhase(QString *error)
 
 QString ScenarioDriver::beginRelease(QString *error)
 {
-    const QString name =
-        pick(claimsWhere([](const Claim &c) { return c.phase == QLatin1String("Active"); }));
-    if (name.isEmpty())
-        return {};
-    if (!write("PATCH", claimsPath(name) + QLatin1String("/status"),
-               QJsonObject { { "status", QJsonObject { { "phase", "Releasing" } } } }, error, 200))
-        return {};
-    m_claims[name].phase = QStringLiteral("Releasing");
-    return QStringLiteral("claim %1 Releasing").arg(name);
+    return moveClaimPhase(QStringLiteral("Active"), QStringLiteral("Releasing"), error);
 }
 
 QString ScenarioDriver::finishRelease(QString *error)
 {
-    const QString name =
-        pick(claimsWhere([](const Claim &c) { return c.phase == QLatin1String("Releasing"); }));
+    return moveClaimPhase(QStringLiteral("Releasing"), QStringLiteral("Released"), error);
+}
+
+QString ScenarioDriver::moveClaimPhase(const QString &from, const QString &to, QString *error)
+{
+    const QString name = pick(claimsWhere([&from](const Claim &c) { return c.phase == from; }));
     if (name.isEmpty())
         return {};
     if (!write("PATCH", claimsPath(name) + QLatin1String("/status"),
-               QJsonObject { { "status", QJsonObject { { "phase", "Released" } } } }, error, 200))
+               QJsonObject { { "status", QJsonObject { { "phase", to } } } }, error, 200))
         return {};
-    m_claims[name].phase = QStringLiteral("Released");
-    return QStringLiteral("claim %1 Released").arg(name);
+    m_claims[name].phase = to;
+    return QStringLiteral("claim %1 %2").arg(name, to);
 }
 
 QString ScenarioDriver::removeReleased(QString *error)

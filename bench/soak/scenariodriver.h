@@ -80,6 +80,8 @@ private:
     QString changePodPhase(QString *error);
     QString beginRelease(QString *error);
     QString finishRelease(QString *error);
+    // A claim in phase `from` (picked at random) goes to `to` (status only).
+    QString moveClaimPhase(const QString &from, const QString &to, QString *error);
     QString removeReleased(QString *error);
     QString failClaim(QString *error);
     QString recoverClaim(QString *error);

@@ -208,23 +208,15 @@ bool PrometheusText::writeLabels(const Labels &labels, const Label *extra)
 
 bool PrometheusText::sample(const Labels &labels, double value)
 {
-    if (m_error != Error::None)
-        return false;
-    if (m_family.isEmpty())
-        return fail(Error::NoFamily);
-    if (m_type == Type::Histogram)
-        return fail(Error::WrongSampleKind);
-    const qsizetype start = m_text.size();
-    m_text += m_family;
-    if (!writeLabels(labels, nullptr)) {
-        m_text.truncate(start);
-        return false;
-    }
-    m_text += ' ' + formatValue(value) + '\n';
-    return true;
+    return writeSample(labels, formatValue(value));
 }
 
 bool PrometheusText::sample(const Labels &labels, quint64 value)
+{
+    return writeSample(labels, QByteArray::number(value));
+}
+
+bool PrometheusText::writeSample(const Labels &labels, const QByteArray &value)
 {
     if (m_error != Error::None)
         return false;
@@ -238,7 +230,7 @@ bool PrometheusText::sample(const Labels &labels, quint64 value)
         m_text.truncate(start);
         return false;
     }
-    m_text += ' ' + QByteArray::number(value) + '\n';
+    m_text += ' ' + value + '\n';
     return true;
 }
 

@@ -77,6 +77,8 @@ public:
 
 private:
     bool fail(Error error);
+    // One sample line of the current family: name{labels} value.
+    bool writeSample(const Labels &labels, const QByteArray &value);
     bool writeLabels(const Labels &labels, const Label *extra);
     bool claimName(const QByteArray &name);
 
